@@ -1,0 +1,66 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Module map (one module per concern; see docs/ARCHITECTURE.md):
+//   LifecertDomain      – pure Swift rules: policy, certification dates, identity numbers, recipients
+//   LifecertInterchange – reading outside files: CSV with encoding detection, the registry extract
+//   LifecertStore       – the store (SQLite through GRDB): schema, migrations, registry upsert, queries
+//   LifecertDocuments   – scans, rendering and OCR (Tesseract, poppler-glib, cairo, Leptonica)
+//   LifecertCLI         – the `lifecert` commands (swift-argument-parser)
+let package = Package(
+    name: "lifecert",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "lifecert", targets: ["lifecert"]),
+        .executable(name: "lifecert-samples", targets: ["lifecert-samples"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+    ],
+    targets: [
+        // C libraries from Debian's -dev packages.
+        .systemLibrary(
+            name: "CTesseract", path: "Sources/CTesseract", pkgConfig: "tesseract lept",
+            providers: [.apt(["libtesseract-dev", "libleptonica-dev"])]),
+        .systemLibrary(
+            name: "CPoppler", path: "Sources/CPoppler", pkgConfig: "poppler-glib cairo",
+            providers: [.apt(["libpoppler-glib-dev", "libcairo2-dev"])]),
+
+        .target(name: "LifecertDomain"),
+        .target(name: "LifecertInterchange", dependencies: ["LifecertDomain"]),
+        .target(
+            name: "LifecertStore",
+            dependencies: [
+                "LifecertDomain",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .target(name: "LifecertDocuments", dependencies: ["LifecertDomain", "CTesseract", "CPoppler"]),
+        .target(
+            name: "LifecertCLI",
+            dependencies: [
+                "LifecertDomain", "LifecertInterchange", "LifecertStore", "LifecertDocuments",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
+            ]),
+        .executableTarget(name: "lifecert", dependencies: ["LifecertCLI"]),
+        .executableTarget(
+            name: "lifecert-samples",
+            dependencies: [
+                "LifecertDomain",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        .testTarget(name: "LifecertDomainTests", dependencies: ["LifecertDomain"]),
+        .testTarget(name: "LifecertInterchangeTests", dependencies: ["LifecertInterchange"]),
+        .testTarget(name: "LifecertStoreTests", dependencies: ["LifecertStore", "LifecertInterchange"]),
+        .testTarget(name: "LifecertDocumentsTests", dependencies: ["LifecertDocuments"]),
+        .testTarget(
+            name: "LifecertCLITests", dependencies: ["LifecertCLI"],
+            resources: []),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,3 @@
+// poppler-glib and cairo, from Debian's libpoppler-glib-dev and libcairo2-dev.
+#include <poppler.h>
+#include <cairo.h>

@@ -1,0 +1,30 @@
+import ArgumentParser
+import LifecertDocuments
+import LifecertStore
+
+/// The `lifecert` command: life certificates for pensions paid abroad.
+public struct Lifecert: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "lifecert",
+        abstract: "Reads posted life certificates, matches them to pension recipients and keeps the certification records.",
+        discussion: """
+            The store is ./lifecert.db unless --store or $LIFECERT_STORE names another.
+            Exit codes: 0 ok, 1 failed, 3 done with rejected rows, 4 unreadable input, 5 store problem,
+            6 not found, 7 bad policy file, 64 wrong usage. See docs/CLI.md.
+            """,
+        subcommands: [IDCommand.self, RegistryCommand.self, StoreCommand.self, PolicyCommand.self, VersionCommand.self])
+
+    public init() {}
+}
+
+struct VersionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "version", abstract: "Print lifecert's version, its store schema and the C libraries it is linked with.")
+
+    func run() throws {
+        print("lifecert 0.1.0 (store schema \(Store.schemaVersion))")
+        for (name, version) in NativeLibraries.versions() {
+            print("  \(name) \(version)")
+        }
+    }
+}

@@ -1,0 +1,181 @@
+import GRDB
+
+/// The store's schema as an ordered list of migrations. Never edit a migration that has shipped:
+/// add a new one. A store that has a migration this list lacks was written by a newer lifecert
+/// and is refused (see ``StoreError/newerVersion(path:unknownMigrations:)``).
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1-registry", migrate: v1Registry)
+        m.registerMigration("v2-cases-and-records", migrate: v2CasesAndRecords)
+        return m
+    }
+
+    /// The newest migration this version knows.
+    static var latest: String { migrator.migrations.last! }
+
+    static func appendOnly(_ table: String, _ what: String) -> String {
+        """
+        CREATE TRIGGER \(table)_no_update BEFORE UPDATE ON \(table)
+        BEGIN SELECT RAISE(ABORT, '\(what) are append-only: never updated'); END;
+        CREATE TRIGGER \(table)_no_delete BEFORE DELETE ON \(table)
+        BEGIN SELECT RAISE(ABORT, '\(what) are append-only: never deleted'); END;
+        """
+    }
+
+    /// Recipients, imports, users and the audit log.
+    static func v1Registry(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+            CREATE TABLE imports (
+                id INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL CHECK (kind IN ('REGISTRY', 'CONSULAR')),
+                file_name TEXT NOT NULL,
+                file_sha256 TEXT NOT NULL,
+                encoding TEXT,
+                actor TEXT NOT NULL,
+                started_at TEXT NOT NULL,
+                finished_at TEXT,
+                status TEXT NOT NULL CHECK (status IN ('RUNNING', 'DONE', 'FAILED')),
+                inserted INTEGER NOT NULL DEFAULT 0,
+                updated INTEGER NOT NULL DEFAULT 0,
+                unchanged INTEGER NOT NULL DEFAULT 0,
+                rejected INTEGER NOT NULL DEFAULT 0
+            );
+
+            CREATE TABLE recipients (
+                ssn TEXT PRIMARY KEY NOT NULL,
+                name TEXT NOT NULL,
+                name_latin TEXT,
+                sex TEXT NOT NULL CHECK (sex IN ('M', 'F')),
+                birth_date TEXT NOT NULL,
+                id_type TEXT NOT NULL,
+                id_number TEXT NOT NULL,
+                benefit_type TEXT NOT NULL,
+                benefit_status TEXT NOT NULL CHECK (benefit_status IN ('NORMAL', 'SUSPENDED', 'TERMINATED')),
+                eligible INTEGER NOT NULL CHECK (eligible IN (0, 1)),
+                residence TEXT NOT NULL,
+                registry_last_certified_on TEXT,
+                phone TEXT,
+                office TEXT NOT NULL,
+                applied_on TEXT,
+                -- Derived, kept in step by the store: the later of the registry's date and the
+                -- newest unrevoked certification record, and the dates the policy gives for it.
+                last_certified_on TEXT,
+                valid_until TEXT,
+                suspended_from TEXT,
+                import_id INTEGER REFERENCES imports(id),
+                updated_at TEXT NOT NULL
+            ) WITHOUT ROWID;
+            CREATE INDEX recipients_by_id_number ON recipients (id_number);
+            CREATE INDEX recipients_by_birth_date ON recipients (birth_date);
+            CREATE INDEX recipients_by_valid_until ON recipients (valid_until);
+            CREATE INDEX recipients_by_suspended_from ON recipients (suspended_from);
+
+            CREATE TABLE users (
+                login TEXT PRIMARY KEY NOT NULL,
+                role TEXT NOT NULL CHECK (role IN ('clerk', 'reviewer', 'senior', 'admin', 'auditor', 'system')),
+                display_name TEXT,
+                active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+                created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL
+            );
+
+            -- The audit log: every change of state, hash-chained (hash = SHA-256 of the previous
+            -- hash and this entry's content), never updated or deleted.
+            CREATE TABLE events (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                entity TEXT NOT NULL,
+                entity_id TEXT NOT NULL,
+                action TEXT NOT NULL,
+                before TEXT,
+                after TEXT,
+                reason TEXT,
+                prev_hash TEXT NOT NULL,
+                hash TEXT NOT NULL UNIQUE
+            );
+            CREATE INDEX events_by_entity ON events (entity, entity_id);
+            """)
+        try db.execute(sql: appendOnly("events", "audit events"))
+    }
+
+    /// Scans, cases, certification records and their revocations.
+    static func v2CasesAndRecords(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE scans (
+                id INTEGER PRIMARY KEY,
+                sha256 TEXT NOT NULL UNIQUE,
+                size INTEGER NOT NULL,
+                original_name TEXT NOT NULL,
+                media_type TEXT,
+                archive_path TEXT NOT NULL,
+                received_on TEXT,
+                postmark_country TEXT,
+                scanned_by TEXT NOT NULL,
+                stored_at TEXT NOT NULL
+            );
+
+            CREATE TABLE cases (
+                id INTEGER PRIMARY KEY,
+                scan_id INTEGER REFERENCES scans(id),
+                import_id INTEGER REFERENCES imports(id),
+                source_row TEXT,
+                state TEXT NOT NULL CHECK (state IN ('RECEIVED', 'READ', 'MATCHED', 'NEEDS_MATCH', 'IN_REVIEW',
+                    'APPROVED', 'REJECTED', 'RETURNED', 'UNREADABLE', 'SUPERSEDED')),
+                kind TEXT,
+                form TEXT,
+                fields TEXT,
+                recipient_ssn TEXT REFERENCES recipients(ssn),
+                created_by TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                CHECK (scan_id IS NOT NULL OR import_id IS NOT NULL)
+            );
+            CREATE INDEX cases_by_state ON cases (state);
+            CREATE INDEX cases_by_recipient ON cases (recipient_ssn);
+
+            CREATE TABLE certification_records (
+                id INTEGER PRIMARY KEY,
+                ssn TEXT NOT NULL REFERENCES recipients(ssn),
+                certified_on TEXT NOT NULL,
+                channel TEXT NOT NULL CHECK (channel IN ('MAIL_CONSULAR', 'MAIL_HK', 'MAIL_MO', 'MAIL_NOTARY',
+                    'CONSULATE_CERT', 'CONSULAR_APP')),
+                case_id INTEGER REFERENCES cases(id),
+                batch_id TEXT,
+                batch_record_id TEXT,
+                examined_by TEXT NOT NULL,
+                approved_by TEXT NOT NULL,
+                approved_at TEXT NOT NULL,
+                valid_until TEXT NOT NULL,
+                restores_payment INTEGER NOT NULL CHECK (restores_payment IN (0, 1)),
+                back_pay_due TEXT,
+                alive_only INTEGER NOT NULL CHECK (alive_only IN (0, 1)),
+                CHECK (case_id IS NOT NULL OR batch_id IS NOT NULL),
+                CHECK (restores_payment = 0 OR back_pay_due IS NOT NULL),
+                CHECK (NOT (restores_payment = 1 AND alive_only = 1)),
+                UNIQUE (batch_id, batch_record_id)
+            );
+            CREATE INDEX certification_records_by_ssn ON certification_records (ssn, certified_on);
+            CREATE UNIQUE INDEX one_record_per_case ON certification_records (case_id) WHERE case_id IS NOT NULL;
+
+            CREATE TABLE certification_revocations (
+                id INTEGER PRIMARY KEY,
+                record_id INTEGER NOT NULL UNIQUE REFERENCES certification_records(id),
+                reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+                revoked_by TEXT NOT NULL,
+                revoked_at TEXT NOT NULL
+            );
+            """)
+        try db.execute(sql: appendOnly("certification_records", "certification records"))
+        try db.execute(sql: appendOnly("certification_revocations", "revocations"))
+        try db.execute(sql: """
+            CREATE TRIGGER scans_keep_original BEFORE UPDATE OF sha256, size, archive_path ON scans
+            BEGIN SELECT RAISE(ABORT, 'an archived scan is never modified'); END;
+            CREATE TRIGGER scans_no_delete BEFORE DELETE ON scans
+            BEGIN SELECT RAISE(ABORT, 'an archived scan is never deleted'); END;
+            """)
+    }
+}

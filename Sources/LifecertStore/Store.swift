@@ -1,0 +1,233 @@
+import Crypto
+import Foundation
+import GRDB
+import LifecertDomain
+
+/// The lifecert store: one SQLite file (WAL mode, foreign keys on) holding the registry, scans,
+/// cases, certification records and the audit log.
+///
+/// Contract:
+/// - Opening migrates a store written by an older lifecert forward, and refuses one written by a
+///   newer lifecert (``StoreError/newerVersion(path:unknownMigrations:)``) without touching it.
+/// - Every change of state happens in one write transaction together with its audit event.
+/// - Certification records, revocations and audit events are append-only: the database itself
+///   (triggers) refuses updates and deletes.
+/// - The derived columns `valid_until` and `suspended_from` always follow the policy the store was
+///   last opened with; opening with a different policy recomputes them and logs that.
+/// Safe to use from several threads and processes at once (GRDB's `DatabasePool`: one writer,
+/// concurrent readers, a busy timeout for writers in other processes).
+public final class Store: Sendable {
+    public let path: String
+    public let policy: CertificationPolicy
+    let pool: DatabasePool
+    var rules: CertificationRules { CertificationRules(policy: policy) }
+
+    /// Opens (creating when absent) the store at `path`.
+    ///
+    /// - Parameters:
+    ///   - busyTimeout: how long a write waits for another process's write to finish before failing.
+    ///   - actor: who is opening it (recorded if the policy changes).
+    public init(path: String, policy: CertificationPolicy = .standard, busyTimeout: TimeInterval = 30,
+                actor: String = Store.currentLogin()) throws {
+        let problems = policy.validate()
+        guard problems.isEmpty else { throw StoreError.invalidPolicy(problems) }
+        self.path = path
+        self.policy = policy
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(busyTimeout)
+        config.label = "lifecert"
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty && !FileManager.default.fileExists(atPath: dir) {
+            throw StoreError.cannotOpen(path: path, reason: "the folder \(dir) does not exist")
+        }
+        let existed = FileManager.default.fileExists(atPath: path)
+        let oldMask = umask(0o007)  // store files readable by owner and group only
+        defer { umask(oldMask) }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+        } catch let error as DatabaseError {
+            throw Store.translate(error, path: path)
+        }
+        do {
+            let migrator = Schema.migrator
+            let superseded = try pool.read { db -> Set<String>? in
+                if existed, try !db.tableExists("grdb_migrations"), try !db.tableExists("recipients") {
+                    let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type='table'")
+                    if !tables.isEmpty {
+                        throw StoreError.notAStore(path: path, reason: "it holds other tables (\(tables.prefix(5).joined(separator: ", ")))")
+                    }
+                }
+                guard try migrator.hasBeenSuperseded(db) else { return nil }
+                return try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
+            }
+            if let unknown = superseded {
+                throw StoreError.newerVersion(path: path, unknownMigrations: unknown.sorted())
+            }
+            try migrator.migrate(pool)
+            try syncPolicy(actor: actor)
+        } catch let error as DatabaseError {
+            throw Store.translate(error, path: path)
+        }
+    }
+
+    static func translate(_ error: DatabaseError, path: String) -> StoreError {
+        switch error.resultCode {
+        case .SQLITE_NOTADB: return .notAStore(path: path, reason: "it is not an SQLite database")
+        case .SQLITE_CORRUPT: return .notAStore(path: path, reason: "the database file is damaged")
+        case .SQLITE_READONLY: return .cannotOpen(path: path, reason: "the file or its folder is read-only")
+        case .SQLITE_CANTOPEN: return .cannotOpen(path: path, reason: "the file cannot be opened or created (check the folder and its permissions)")
+        case .SQLITE_BUSY: return .cannotOpen(path: path, reason: "another process holds the store's write lock; try again when it is done")
+        case .SQLITE_FULL: return .cannotOpen(path: path, reason: "the disk is full")
+        default: return .cannotOpen(path: path, reason: error.message ?? "\(error.resultCode)")
+        }
+    }
+
+    /// The operating-system login of the current process (`$USER`, else the password database).
+    public static func currentLogin() -> String {
+        if let pw = getpwuid(geteuid()), let name = pw.pointee.pw_name { return String(cString: name) }
+        return ProcessInfo.processInfo.environment["USER"] ?? "uid-\(geteuid())"
+    }
+
+    /// The migrations applied to this store, oldest first.
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { try Schema.migrator.appliedMigrations($0) }
+    }
+
+    public static var schemaVersion: String { Schema.latest }
+
+    // MARK: - Policy
+
+    static func fingerprint(_ policy: CertificationPolicy) -> String {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        return String(decoding: try! enc.encode(policy), as: UTF8.self)
+    }
+
+    /// Recomputes the derived dates when the policy differs from the one they were computed with.
+    private func syncPolicy(actor: String) throws {
+        let current = Store.fingerprint(policy)
+        try pool.write { db in
+            let stored = try String.fetchOne(db, sql: "SELECT value FROM store_meta WHERE key = 'policy'")
+            guard stored != current else { return }
+            try db.execute(sql: "INSERT OR REPLACE INTO store_meta (key, value) VALUES ('policy', ?)", arguments: [current])
+            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM recipients")!
+            if count > 0 { try recomputeAllDerived(db) }
+            try appendEvent(db, actor: actor, entity: "policy", entityID: "certification", action: "POLICY_SET",
+                            before: stored, after: current,
+                            reason: count > 0 ? "derived dates of \(count) recipients recomputed" : nil)
+        }
+    }
+
+    private func recomputeAllDerived(_ db: Database) throws {
+        let rows = try Row.fetchCursor(db, sql: "SELECT ssn, last_certified_on, applied_on FROM recipients")
+        var updates: [(String, String?, String?)] = []
+        while let row = try rows.next() {
+            let (until, from) = derived(lastCertified: (row["last_certified_on"] as String?).flatMap { LocalDate(iso: $0) },
+                                        applied: (row["applied_on"] as String?).flatMap { LocalDate(iso: $0) })
+            updates.append((row["ssn"], until, from))
+        }
+        let st = try db.cachedStatement(sql: "UPDATE recipients SET valid_until = ?, suspended_from = ? WHERE ssn = ?")
+        for (ssn, until, from) in updates { try st.execute(arguments: [until, from, ssn]) }
+    }
+
+    func derived(lastCertified: LocalDate?, applied: LocalDate?) -> (String?, String?) {
+        guard let anchor = rules.anchorMonth(lastCertifiedOn: lastCertified, residentPensionAppliedOn: applied) else {
+            return (nil, nil)
+        }
+        return (rules.validUntil(anchor: anchor).description, rules.suspendedFrom(anchor: anchor).description)
+    }
+
+    // MARK: - Audit log
+
+    static func timestamp(_ date: Date = Date()) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+
+    /// Appends one audit event inside the caller's write transaction, chained to the previous one.
+    @discardableResult
+    func appendEvent(_ db: Database, actor: String, entity: String, entityID: String, action: String,
+                     before: String? = nil, after: String? = nil, reason: String? = nil,
+                     at: String = Store.timestamp()) throws -> String {
+        let prev = try String.fetchOne(db, sql: "SELECT hash FROM events ORDER BY id DESC LIMIT 1") ?? String(repeating: "0", count: 64)
+        let hash = Store.eventHash(prev: prev, at: at, actor: actor, entity: entity, entityID: entityID,
+                                   action: action, before: before, after: after, reason: reason)
+        try db.execute(sql: """
+            INSERT INTO events (at, actor, entity, entity_id, action, before, after, reason, prev_hash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [at, actor, entity, entityID, action, before, after, reason, prev, hash])
+        return hash
+    }
+
+    static func eventHash(prev: String, at: String, actor: String, entity: String, entityID: String,
+                          action: String, before: String?, after: String?, reason: String?) -> String {
+        var h = SHA256()
+        for part in [prev, at, actor, entity, entityID, action, before ?? "\u{0}", after ?? "\u{0}", reason ?? "\u{0}"] {
+            let bytes = Array(part.utf8)
+            withUnsafeBytes(of: UInt64(bytes.count).bigEndian) { h.update(bufferPointer: $0) }
+            h.update(data: bytes)
+        }
+        return FileDigest.hex(h.finalize())
+    }
+
+    /// Walks the audit chain; returns the id of the first event whose hash does not follow, or nil
+    /// when the whole chain is intact.
+    public func verifyAuditChain() throws -> Int64? {
+        try pool.read { db in
+            var prev = String(repeating: "0", count: 64)
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM events ORDER BY id")
+            while let r = try rows.next() {
+                let expected = Store.eventHash(prev: prev, at: r["at"], actor: r["actor"], entity: r["entity"],
+                                               entityID: r["entity_id"], action: r["action"], before: r["before"],
+                                               after: r["after"], reason: r["reason"])
+                if r["prev_hash"] != prev || r["hash"] != expected { return r["id"] }
+                prev = expected
+            }
+            return nil
+        }
+    }
+
+    /// The audit events about one entity, oldest first.
+    public func events(entity: String, id: String) throws -> [AuditEvent] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM events WHERE entity = ? AND entity_id = ? ORDER BY id",
+                             arguments: [entity, id]).map(AuditEvent.init(row:))
+        }
+    }
+
+    /// Number of rows in each main table, for summaries and copy checks.
+    public func counts() throws -> [String: Int] {
+        try pool.read { db in
+            var out: [String: Int] = [:]
+            for t in ["recipients", "imports", "users", "events", "scans", "cases", "certification_records", "certification_revocations"] {
+                out[t] = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(t)")!
+            }
+            return out
+        }
+    }
+}
+
+/// One entry of the audit log.
+public struct AuditEvent: Sendable, Equatable {
+    public let id: Int64
+    public let at: String
+    public let actor: String
+    public let entity: String
+    public let entityID: String
+    public let action: String
+    public let before: String?
+    public let after: String?
+    public let reason: String?
+
+    init(row: Row) {
+        id = row["id"]
+        at = row["at"]
+        actor = row["actor"]
+        entity = row["entity"]
+        entityID = row["entity_id"]
+        action = row["action"]
+        before = row["before"]
+        after = row["after"]
+        reason = row["reason"]
+    }
+}

@@ -1,0 +1,16 @@
+import LifecertCLI
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// Tesseract (Debian's build) uses OpenMP; OMP_THREAD_LIMIT=1 must be set before the runtime loads,
+// or one page takes ~4× longer on two cores. Setting it inside the process is too late, so the binary
+// re-executes itself once with the variable set (docs/ARCHITECTURE.md, FIELD-NOTES.md).
+if getenv("OMP_THREAD_LIMIT") == nil {
+    setenv("OMP_THREAD_LIMIT", "1", 1)
+    execv("/proc/self/exe", CommandLine.unsafeArgv)
+    // execv only returns on failure: carry on without the limit.
+}
+
+Lifecert.main()
