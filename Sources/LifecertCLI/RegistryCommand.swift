@@ -13,7 +13,7 @@ struct RegistryCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Load a registry extract (CSV, UTF-8 or GB18030/GBK) into the store.",
             discussion: """
-                Rows are upserted by ssn, 5,000 per transaction; re-importing the same file changes nothing.
+                Rows are upserted by ssn, 20,000 per transaction; re-importing the same file changes nothing.
                 A bad row is reported with its line and reason and does not hold back the good ones.
                 Exit status 3 when some rows were rejected.
                 """)
@@ -30,7 +30,7 @@ struct RegistryCommand: ParsableCommand {
         var rejects: String?
 
         @Option(help: ArgumentHelp("Rows per transaction.", visibility: .hidden))
-        var chunk = 5000
+        var chunk = 20_000
 
         func run() throws {
             var forced: TextEncoding?

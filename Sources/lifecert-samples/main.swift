@@ -112,6 +112,8 @@ struct RegistryGenerator {
     var rng: SeededRandom
     let asOf: LocalDate
     var serial = 0
+    /// Resident IDs already handed out (the birth date and region leave 500 numbers a day per region).
+    var usedIDs = Set<String>()
 
     init(seed: UInt64, asOf: LocalDate) {
         rng = SeededRandom(seed: seed)
@@ -142,7 +144,14 @@ struct RegistryGenerator {
         case 0..<55:
             residence = pick(Self.countries)
             idType = .mainlandResidentID
-            id = Self.residentID(region: pick(Self.regions), birth: birth, sex: sex, seq: Int(rng.next() % 100))
+            let region = pick(Self.regions)
+            var seq = Int(rng.next() % 500)
+            id = Self.residentID(region: region, birth: birth, sex: sex, seq: seq)
+            while usedIDs.contains(id) {
+                seq = (seq + 1) % 500
+                id = Self.residentID(region: region, birth: birth, sex: sex, seq: seq)
+            }
+            usedIDs.insert(id)
             latin = "\(s.1) \(pinyin.capitalized)"
         case 55..<72:
             residence = "HK"
@@ -173,7 +182,7 @@ struct RegistryGenerator {
             latin = "\(s.1) \(pinyin.capitalized)"
         }
         if !chance(0.8) { latin = "" }
-        let ssn = idType == .mainlandResidentID ? id : "9" + String(format: "%011d", serial * 7919 % 100_000_000_000)
+        let ssn = idType == .mainlandResidentID ? id : "9" + zeroPadded(serial * 7919 % 100_000_000_000, width: 11)
         let benefit: BenefitType = {
             let r = rng.next() % 100
             switch r {
@@ -196,7 +205,7 @@ struct RegistryGenerator {
     static func residentID(region: String, birth: LocalDate, sex: Sex, seq: Int) -> String {
         let d = birth.description.replacingOccurrences(of: "-", with: "")
         let last = sex == .male ? (seq % 5) * 2 + 1 : (seq % 5) * 2
-        let body = region + d + String(format: "%02d", seq % 100) + String(last)
+        let body = region + d + zeroPadded(seq / 5 % 100, width: 2) + String(last)
         return body + String(IdentityNumbers.residentIDCheckCharacter(body)!)
     }
 
@@ -224,3 +233,9 @@ struct RegistryGenerator {
 }
 
 Samples.main()
+
+/// `n` in decimal with leading zeros to `width` digits.
+func zeroPadded(_ n: Int, width: Int) -> String {
+    let s = String(n)
+    return String(repeating: "0", count: max(0, width - s.count)) + s
+}
