@@ -56,11 +56,11 @@ let package = Package(
 
         .testTarget(name: "LifecertDomainTests", dependencies: ["LifecertDomain"]),
         .testTarget(name: "LifecertInterchangeTests", dependencies: ["LifecertInterchange"]),
-        .testTarget(name: "LifecertStoreTests", dependencies: ["LifecertStore", "LifecertInterchange"]),
-        .testTarget(name: "LifecertDocumentsTests", dependencies: ["LifecertDocuments"]),
         .testTarget(
-            name: "LifecertCLITests", dependencies: ["LifecertCLI"],
-            resources: []),
+            name: "LifecertStoreTests",
+            dependencies: ["LifecertStore", "LifecertInterchange", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "LifecertDocumentsTests", dependencies: ["LifecertDocuments"]),
+        .testTarget(name: "LifecertCLITests", dependencies: ["LifecertCLI", "LifecertStore", "LifecertDomain"]),
     ],
     swiftLanguageModes: [.v6]
 )

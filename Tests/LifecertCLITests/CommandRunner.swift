@@ -1,0 +1,70 @@
+import Foundation
+
+/// Runs the built `lifecert` and `lifecert-samples` binaries as a user would, capturing their output.
+struct CommandRunner {
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    /// The folder holding the built products (the test bundle sits beside them).
+    static let productsFolder: URL = {
+        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var dir = exe.deletingLastPathComponent()
+        while dir.path != "/" {
+            if FileManager.default.isExecutableFile(atPath: dir.appendingPathComponent("lifecert").path) { return dir }
+            dir = dir.deletingLastPathComponent()
+        }
+        fatalError("the lifecert binary was not built beside the tests (\(exe.path)); run `swift build` first")
+    }()
+
+    /// The repository root (for samples/).
+    static let repository: URL = {
+        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {
+            dir = dir.deletingLastPathComponent()
+        }
+        return dir
+    }()
+
+    var environment: [String: String] = [:]
+    var workingDirectory: URL?
+
+    func run(_ arguments: [String], tool: String = "lifecert") throws -> Result {
+        let p = Process()
+        p.executableURL = Self.productsFolder.appendingPathComponent(tool)
+        p.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "LIFECERT_STORE")
+        env.removeValue(forKey: "LIFECERT_POLICY")
+        for (k, v) in environment { env[k] = v }
+        p.environment = env
+        if let workingDirectory { p.currentDirectoryURL = workingDirectory }
+        let out = Pipe()
+        let err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        // Read both pipes while the process runs, so a large output cannot block it.
+        nonisolated(unsafe) var errData = Data()
+        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
+        reader.start()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        while !reader.isFinished { usleep(1000) }
+        return Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
+
+/// A temporary folder for one test, removed when the value is released.
+final class Scratch {
+    let url: URL
+    init() {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("lifecert-cli-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(at: url) }
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+}
