@@ -58,25 +58,26 @@ struct RegistryCommand: ParsableCommand {
             var warnings: [(line: Int, text: String)] = []
             let progress = ProgressLine()
             var rows = 0
+            let chunks = ReadAhead(extract.makeIterator(), chunkSize: chunk)
             do {
-                for row in extract {
-                    rows += 1
-                    switch row {
-                    case .recipient(let line, let r, let w):
-                        pending.append(r)
-                        for t in w { warnings.append((line, "ssn \(r.ssn): \(t)")) }
-                        if pending.count >= chunk {
-                            try run.upsert(pending)
-                            pending.removeAll(keepingCapacity: true)
+                for rowsOfChunk in chunks {
+                    for row in rowsOfChunk {
+                        rows += 1
+                        switch row {
+                        case .recipient(let line, let r, let w):
+                            pending.append(r)
+                            for t in w { warnings.append((line, "ssn \(r.ssn): \(t)")) }
+                        case .rejected(let line, let reasons):
+                            run.reject()
+                            rejected.append((line, reasons))
                         }
-                    case .rejected(let line, let reasons):
-                        run.reject()
-                        rejected.append((line, reasons))
                     }
+                    try run.upsert(pending)
+                    pending.removeAll(keepingCapacity: true)
                     progress.update { t in "\(formatCount(rows)) rows · \(formatCount(Int(Double(rows) / max(t, 0.001)))) rows/s" }
                 }
-                if !pending.isEmpty { try run.upsert(pending) }
             } catch {
+                chunks.cancel()
                 progress.finish()
                 try? run.fail(reason: "\(error)")
                 throw fail("the import stopped after \(formatCount(rows)) rows: \(error). Rows committed so far stay; run the same command again to finish the file.", .storeProblem)

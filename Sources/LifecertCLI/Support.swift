@@ -5,7 +5,7 @@ import LifecertStore
 import Yams
 
 /// lifecert's documented exit codes (docs/CLI.md). Scripts may rely on them.
-public enum ExitStatus: Int32 {
+public enum ExitStatus: Int32, Sendable {
     case ok = 0
     /// Something failed; the message says what.
     case failure = 1
@@ -19,11 +19,6 @@ public enum ExitStatus: Int32 {
     case notFound = 6
     /// The policy file is invalid.
     case badPolicy = 7
-}
-
-/// An error already explained to the user; carries the exit status.
-struct Reported: Error {
-    let status: ExitStatus
 }
 
 /// Prints `lifecert: message` to standard error and returns the error to throw.
