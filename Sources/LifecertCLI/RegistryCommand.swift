@@ -230,6 +230,9 @@ struct RegistryCommand: ParsableCommand {
         @Flag(help: "Print CSV for a spreadsheet.")
         var csv = false
 
+        @Option(help: "Show at most this many people (the count is still of everyone).")
+        var limit: Int?
+
         func run() throws {
             let days: Int
             let w = within.lowercased()
@@ -241,7 +244,8 @@ struct RegistryCommand: ParsableCommand {
             let today = try options.todayDate()
             let store = try options.openStore()
             let through = today.adding(days: days)!
-            let list = try store.due(from: today, through: through)
+            let all = try store.due(from: today, through: through)
+            let list = all.prefix(limit ?? all.count)
             if csv {
                 print("ssn,name,name_latin,id_type,id_number,benefit_type,benefit_status,office,phone,valid_until,days_left,needs_correction")
                 for r in list {
@@ -251,7 +255,7 @@ struct RegistryCommand: ParsableCommand {
                            String(today.days(until: r.validUntil!)), Self.correction(p) ?? ""].map(csvField).joined(separator: ","))
                 }
             } else {
-                print("\(formatCount(list.count)) recipient(s) whose certification runs out between \(today) and \(through):")
+                print("\(formatCount(all.count)) recipient(s) whose certification runs out between \(today) and \(through)\(list.count < all.count ? " (first \(list.count) shown)" : ""):")
                 for r in list {
                     let p = r.recipient
                     let fix = Self.correction(p).map { "  [\($0)]" } ?? ""
@@ -282,10 +286,14 @@ struct RegistryCommand: ParsableCommand {
         @Flag(help: "Print CSV for the payment system.")
         var csv = false
 
+        @Option(help: "Show at most this many people (the count is still of everyone).")
+        var limit: Int?
+
         func run() throws {
             guard let m = YearMonth(iso: month) else { throw fail("--month \(month) is not a month in the form YYYY-MM", .failure) }
             let store = try options.openStore()
-            let (list, withoutDate) = try store.overdue(month: m)
+            let (all, withoutDate) = try store.overdue(month: m)
+            let list = all.prefix(limit ?? all.count)
             let code = store.policy.suspensionReasonCode
             if csv {
                 print("ssn,name,id_type,id_number,benefit_type,office,last_certified_on,valid_until,suspend_from,reason_code,reason")
@@ -296,7 +304,7 @@ struct RegistryCommand: ParsableCommand {
                            r.suspendedFrom!.description, code, "no life certificate (离退休人员未提供生存证明)"].map(csvField).joined(separator: ","))
                 }
             } else {
-                print("\(formatCount(list.count)) recipient(s) still paid whose certification lapsed by \(m) (reason code \(code)):")
+                print("\(formatCount(all.count)) recipient(s) still paid whose certification lapsed by \(m) (reason code \(code))\(list.count < all.count ? "; first \(list.count) shown" : ""):")
                 for r in list {
                     let p = r.recipient
                     print("  suspend from \(r.suspendedFrom!)  \(p.ssn)  \(p.name)  last certified \(r.lastCertifiedOn?.description ?? "?")  office \(p.office)")

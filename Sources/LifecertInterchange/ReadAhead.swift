@@ -6,7 +6,7 @@ import Foundation
 /// Contract: yields every element of the source exactly once, in order, grouped in arrays of
 /// `chunkSize` (the last one shorter). At most `depth` chunks are held in memory. The source is
 /// used only by the background thread once iteration starts; do not touch it afterwards.
-public final class ReadAhead<Source: IteratorProtocol>: Sequence, IteratorProtocol, @unchecked Sendable {
+public final class ReadAhead<Source: IteratorProtocol & SendableMetatype>: Sequence, IteratorProtocol, @unchecked Sendable {
     private let condition = NSCondition()
     private var chunks: [[Source.Element]] = []
     private var finished = false

@@ -94,7 +94,11 @@ public final class RegistryImport: @unchecked Sendable {
                         """, arguments: [r.ssn]).flatMap { LocalDate(iso: $0) }
                     let last = [r.lastCertifiedOn, latestRecord].compactMap { $0 }.max()
                     let (until, from) = store.derived(lastCertified: last, applied: r.appliedOn)
-                    try update.execute(arguments: StatementArguments(Array(new.dropFirst()) + [last?.description, until, from, id, now, r.ssn]))
+                    let derivedValues: [DatabaseValue] = [
+                        last?.description.databaseValue ?? .null, until.databaseValue, from.databaseValue,
+                        id.databaseValue, now.databaseValue, r.ssn.databaseValue,
+                    ]
+                    try update.execute(arguments: StatementArguments(Array(new.dropFirst()) + derivedValues))
                     var before: [String: String] = [:]
                     var after: [String: String] = [:]
                     for (i, col) in Self.columns.enumerated() where oldValues[i] != new[i] {
@@ -106,7 +110,11 @@ public final class RegistryImport: @unchecked Sendable {
                     c.updated += 1
                 } else {
                     let (until, from) = store.derived(lastCertified: r.lastCertifiedOn, applied: r.appliedOn)
-                    try insert.execute(arguments: StatementArguments(new + [r.lastCertifiedOn?.description, until, from, id, now]))
+                    let derivedValues: [DatabaseValue] = [
+                        r.lastCertifiedOn?.description.databaseValue ?? .null, until.databaseValue, from.databaseValue,
+                        id.databaseValue, now.databaseValue,
+                    ]
+                    try insert.execute(arguments: StatementArguments(new + derivedValues))
                     c.inserted += 1
                 }
             }

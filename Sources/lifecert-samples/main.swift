@@ -48,7 +48,7 @@ struct OutputFile {
     var buffer = [UInt8]()
     init(path: String?) {
         if let path {
-            FileManager.default.createFile(atPath: path, contents: nil)
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
             handle = FileHandle(forWritingAtPath: path)!
         } else {
             handle = FileHandle.standardOutput
