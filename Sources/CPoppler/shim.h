@@ -1,3 +1,4 @@
 // poppler-glib and cairo, from Debian's libpoppler-glib-dev and libcairo2-dev.
 #include <poppler.h>
 #include <cairo.h>
+#include <cairo-pdf.h>

@@ -8,7 +8,7 @@ struct Samples: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lifecert-samples",
         abstract: "Generate sample data for lifecert's tests and benchmarks.",
-        subcommands: [RegistryExtractCommand.self])
+        subcommands: [RegistryExtractCommand.self, ScansCommand.self])
 }
 
 struct RegistryExtractCommand: ParsableCommand {

@@ -78,7 +78,7 @@ import Testing
 
     @Test func aFileThatIsNotAStoreIsRefusedClearly() throws {
         let t = TemporaryStore()
-        FileManager.default.createFile(atPath: t.path, contents: Data(String(repeating: "not a database\n", count: 100).utf8))
+        _ = FileManager.default.createFile(atPath: t.path, contents: Data(String(repeating: "not a database\n", count: 100).utf8))
         #expect {
             _ = try t.open()
         } throws: { error in

@@ -1,0 +1,190 @@
+import Foundation
+import GRDB
+import LifecertDomain
+
+/// Where original scans are kept, untouched: a folder beside the store
+/// (`<store folder>/<store name>.archive/ab/abcdef….pdf`), named by the SHA-256 of the content.
+///
+/// Contract: ``store(_:sha256:extension:)`` writes the bytes to a temporary file, flushes it to
+/// disk, renames it into place and makes it read-only (owner and group); an existing file with the
+/// same hash is left as it is. Nothing in lifecert ever modifies or deletes an archived file.
+public struct ScanArchive: Sendable {
+    public let root: String
+
+    public init(storePath: String) {
+        let url = URL(fileURLWithPath: storePath)
+        root = url.deletingLastPathComponent().appendingPathComponent(url.lastPathComponent + ".archive").path
+    }
+
+    public func path(sha256: String, extension ext: String) -> String {
+        "\(root)/\(sha256.prefix(2))/\(sha256).\(ext)"
+    }
+
+    /// Archives `bytes`; returns the archived file's path.
+    public func store(_ bytes: [UInt8], sha256: String, extension ext: String) throws -> String {
+        let target = path(sha256: sha256, extension: ext)
+        let fm = FileManager.default
+        if fm.fileExists(atPath: target) { return target }
+        let dir = (target as NSString).deletingLastPathComponent
+        do {
+            try fm.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+        } catch {
+            throw StoreError.cannotOpen(path: dir, reason: "the scan archive folder cannot be created: \(error.localizedDescription)")
+        }
+        let temp = "\(dir)/.incoming-\(UUID().uuidString)"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL, 0o640)
+        guard fd >= 0 else { throw StoreError.cannotOpen(path: temp, reason: String(cString: strerror(errno))) }
+        var written = 0
+        let ok = bytes.withUnsafeBytes { buf -> Bool in
+            while written < buf.count {
+                let n = write(fd, buf.baseAddress! + written, buf.count - written)
+                if n <= 0 { return false }
+                written += n
+            }
+            return fsync(fd) == 0
+        }
+        close(fd)
+        guard ok else {
+            unlink(temp)
+            throw StoreError.cannotOpen(path: target, reason: "writing the archive copy failed (disk full?)")
+        }
+        guard rename(temp, target) == 0 else {
+            unlink(temp)
+            throw StoreError.cannotOpen(path: target, reason: String(cString: strerror(errno)))
+        }
+        chmod(target, 0o440)
+        return target
+    }
+}
+
+/// An archived scan as the store holds it.
+public struct ScanRecord: Sendable, Equatable {
+    public let id: Int64
+    public let sha256: String
+    public let size: Int
+    public let originalName: String
+    public let mediaType: String?
+    public let archivePath: String
+}
+
+/// A case: one certificate (or one unreadable or not-a-certificate file) going through the workflow.
+public struct CaseRecord: Sendable, Equatable {
+    public let id: Int64
+    public let scanID: Int64?
+    public let state: String
+    public let kind: String?
+    public let form: String?
+    /// The extraction as JSON (the `lifecert extract` contract).
+    public let fields: String?
+    public let createdAt: String
+    public let originalName: String?
+}
+
+/// What intake knows about the envelope (all optional).
+public struct EnvelopeInfo: Sendable {
+    public var receivedOn: LocalDate?
+    public var postmarkCountry: String?
+    public var scannedBy: String
+
+    public init(receivedOn: LocalDate? = nil, postmarkCountry: String? = nil, scannedBy: String) {
+        self.receivedOn = receivedOn
+        self.postmarkCountry = postmarkCountry
+        self.scannedBy = scannedBy
+    }
+}
+
+extension Store {
+    public var archive: ScanArchive { ScanArchive(storePath: path) }
+
+    /// The scan with this content hash, if it was archived before.
+    public func scan(sha256: String) throws -> ScanRecord? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM scans WHERE sha256 = ?", arguments: [sha256]).map(Self.scanRecord)
+        }
+    }
+
+    static func scanRecord(_ r: Row) -> ScanRecord {
+        ScanRecord(id: r["id"], sha256: r["sha256"], size: r["size"], originalName: r["original_name"],
+                   mediaType: r["media_type"], archivePath: r["archive_path"])
+    }
+
+    /// Archives a scan and registers it, before anything else is done with it.
+    ///
+    /// - Returns: the scan and whether it was new (false: the same bytes were archived before;
+    ///   nothing is written).
+    public func registerScan(bytes: [UInt8], sha256: String, originalName: String, mediaType: String?,
+                             fileExtension: String, envelope: EnvelopeInfo) throws -> (ScanRecord, isNew: Bool) {
+        if let existing = try scan(sha256: sha256) { return (existing, false) }
+        let archived = try archive.store(bytes, sha256: sha256, extension: fileExtension)
+        return try pool.write { db in
+            if let existing = try Row.fetchOne(db, sql: "SELECT * FROM scans WHERE sha256 = ?", arguments: [sha256]) {
+                return (Self.scanRecord(existing), false)  // another process registered it meanwhile
+            }
+            let now = Store.timestamp()
+            try db.execute(sql: """
+                INSERT INTO scans (sha256, size, original_name, media_type, archive_path, received_on, postmark_country, scanned_by, stored_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [sha256, bytes.count, originalName, mediaType, archived, envelope.receivedOn?.description,
+                                 envelope.postmarkCountry, envelope.scannedBy, now])
+            let id = db.lastInsertedRowID
+            try appendEvent(db, actor: envelope.scannedBy, entity: "scan", entityID: String(id), action: "ARCHIVED",
+                            after: Store.json(["sha256": sha256, "name": originalName, "size": String(bytes.count)]), at: now)
+            let row = try Row.fetchOne(db, sql: "SELECT * FROM scans WHERE id = ?", arguments: [id])!
+            return (Self.scanRecord(row), true)
+        }
+    }
+
+    /// Opens a case for a scan in state `READ` (fields read), `UNREADABLE` or, for a page that is no
+    /// certificate, `READ` with kind `none`, in one transaction with its event.
+    @discardableResult
+    public func openCase(scanID: Int64, state: String, kind: String?, form: String?, fieldsJSON: String?,
+                         reason: String?, actor: String) throws -> Int64 {
+        try pool.write { db in
+            let now = Store.timestamp()
+            try db.execute(sql: """
+                INSERT INTO cases (scan_id, state, kind, form, fields, created_by, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [scanID, state, kind, form, fieldsJSON, actor, now, now])
+            let id = db.lastInsertedRowID
+            try appendEvent(db, actor: actor, entity: "case", entityID: String(id), action: "OPENED",
+                            after: Store.json(["state": state, "kind": kind ?? "", "form": form ?? "", "scan": String(scanID)]),
+                            reason: reason, at: now)
+            return id
+        }
+    }
+
+    /// The cases opened for a scan.
+    public func cases(scanID: Int64) throws -> [CaseRecord] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT c.*, s.original_name FROM cases c LEFT JOIN scans s ON s.id = c.scan_id
+                WHERE c.scan_id = ? ORDER BY c.id
+                """, arguments: [scanID]).map(Self.caseRecord)
+        }
+    }
+
+    /// Cases, newest first, optionally only in one state.
+    public func cases(state: String? = nil, limit: Int = 100) throws -> [CaseRecord] {
+        try pool.read { db in
+            let filter = state == nil ? "" : "WHERE c.state = ?"
+            let args: StatementArguments = state == nil ? [limit] : [state!, limit]
+            return try Row.fetchAll(db, sql: """
+                SELECT c.*, s.original_name FROM cases c LEFT JOIN scans s ON s.id = c.scan_id
+                \(filter) ORDER BY c.id DESC LIMIT ?
+                """, arguments: args).map(Self.caseRecord)
+        }
+    }
+
+    static func caseRecord(_ r: Row) -> CaseRecord {
+        CaseRecord(id: r["id"], scanID: r["scan_id"], state: r["state"], kind: r["kind"], form: r["form"],
+                   fields: r["fields"], createdAt: r["created_at"], originalName: r["original_name"])
+    }
+
+    /// Scans archived without any case (a crash between the two): intake finishes them on its next run.
+    public func scansWithoutCase() throws -> [ScanRecord] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM scans s WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.scan_id = s.id) ORDER BY id")
+                .map(Self.scanRecord)
+        }
+    }
+}

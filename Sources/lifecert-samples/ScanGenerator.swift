@@ -1,0 +1,271 @@
+import ArgumentParser
+import CPoppler
+import CTesseract
+import Foundation
+import LifecertDomain
+
+/// `lifecert-samples scans`: draws realistic scanned certificates of every kind, and
+/// non-certificates, with a ground-truth JSON beside each file.
+struct ScansCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scans",
+        abstract: "Draw sample scans (PDF, TIFF, PNG, JPEG) of every kind of certificate, half of them damaged, with ground truth.")
+
+    @Option(help: "Number of scans.") var count = 28
+    @Option(help: "Random seed (same seed, same scans).") var seed: UInt64 = 11
+    @Option(help: "The registry extract the people are taken from.") var registry = "samples/registry.csv"
+    @Option(help: "Certificates are dated in the 90 days before this day.") var asOf = "2026-11-20"
+    @Option(name: .shortAndLong, help: "Output folder.") var output = "samples/scans"
+
+    func run() throws {
+        guard let day = LocalDate(iso: asOf) else { throw ValidationError("--as-of must be YYYY-MM-DD") }
+        let people = try SamplePerson.load(registry: registry)
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        var gen = ScanGenerator(seed: seed, asOf: day, people: people)
+        for i in 0..<count {
+            let scan = try gen.make(index: i)
+            let base = (output as NSString).appendingPathComponent(scan.fileName)
+            _ = FileManager.default.createFile(atPath: base, contents: Data(scan.bytes))
+            let truth = try JSONSerialization.data(withJSONObject: scan.truth, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            _ = FileManager.default.createFile(atPath: base + ".truth.json", contents: truth)
+        }
+        print("wrote \(count) scans and their ground truth to \(output)")
+    }
+}
+
+/// A registry row the certificates are made out for.
+struct SamplePerson: Sendable {
+    let ssn, name, nameLatin, sex, birth, idType, idNumber, residence: String
+
+    static func load(registry path: String) throws -> [SamplePerson] {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        return text.split(separator: "\n").dropFirst().compactMap { line in
+            let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard f.count >= 14, f[8] != "TERMINATED" else { return nil }
+            return SamplePerson(ssn: f[0], name: f[1], nameLatin: f[2], sex: f[3], birth: f[4], idType: f[5],
+                                idNumber: f[6], residence: f[10])
+        }
+    }
+}
+
+struct GeneratedScan {
+    let fileName: String
+    let bytes: [UInt8]
+    let truth: [String: Any]
+}
+
+struct ScanGenerator {
+    var rng: SeededRandom
+    let asOf: LocalDate
+    let people: [SamplePerson]
+
+    init(seed: UInt64, asOf: LocalDate, people: [SamplePerson]) {
+        rng = SeededRandom(seed: seed)
+        self.asOf = asOf
+        self.people = people
+    }
+
+    mutating func pick<T>(_ a: [T]) -> T { a[Int(rng.next() % UInt64(a.count))] }
+    mutating func digits(_ n: Int) -> String { (0..<n).map { _ in String(rng.next() % 10) }.joined() }
+
+    static let countries: [String: (String, String, String)] = [  // code: zh, en, mission
+        "CA": ("加拿大", "Canada", "中华人民共和国驻多伦多总领事馆"), "US": ("美国", "United States", "中华人民共和国驻旧金山总领事馆"),
+        "AU": ("澳大利亚", "Australia", "中华人民共和国驻悉尼总领事馆"), "GB": ("英国", "United Kingdom", "中华人民共和国驻英国大使馆"),
+        "NZ": ("新西兰", "New Zealand", "中华人民共和国驻新西兰大使馆"), "SG": ("新加坡", "Singapore", "中华人民共和国驻新加坡大使馆"),
+        "MY": ("马来西亚", "Malaysia", "中华人民共和国驻马来西亚大使馆"), "TH": ("泰国", "Thailand", "中华人民共和国驻泰国大使馆"),
+        "JP": ("日本", "Japan", "中华人民共和国驻大阪总领事馆"), "DE": ("德国", "Germany", "中华人民共和国驻德国大使馆"),
+        "FR": ("法国", "France", "中华人民共和国驻法国大使馆"), "NL": ("荷兰", "Netherlands", "中华人民共和国驻荷兰大使馆"),
+    ]
+
+    /// Which people fit which layout.
+    func candidates(for layout: CertificateLayout) -> [SamplePerson] {
+        switch layout.form {
+        case "hk-ftu", "hk-had", "hk-attesting": return people.filter { $0.idType == "HK_ID" }
+        case "macao-iam", "macao-faom", "macao-fss": return people.filter { $0.idType == "MO_ID" }
+        case "taiwan-notary": return people.filter { $0.idType == "TW_ID" }
+        case "foreign-notary": return people.filter { $0.idType == "CN_PASSPORT" && !$0.nameLatin.isEmpty }
+        default: return people.filter { $0.idType == "CN_RIC" && Self.countries[$0.residence] != nil }
+        }
+    }
+
+    mutating func make(index: Int) throws -> GeneratedScan {
+        let layouts = CertificateLayout.all
+        let layout = layouts[index % layouts.count]
+        var person = pick(candidates(for: layout).isEmpty ? people : candidates(for: layout))
+        let damaged = (index / layouts.count) % 2 == 1 || index % 2 == 1
+        let appeared = asOf.adding(days: -Int(rng.next() % 90))!
+        var issued = appeared.adding(days: Int(rng.next() % 3))!
+        if layout.form == "hk-had" { issued = appeared }
+        if layout.form == "consular-2007" || layout.form == "consular-survival" {
+            // Old forms still turn up; keep their dates inside the years they were used? No: the
+            // samples show today's dates, so the form-date check has something to flag.
+        }
+        if layout.form == "consular-2015", rng.next() % 3 == 0 { person = SamplePerson(ssn: person.ssn, name: person.name, nameLatin: "", sex: person.sex, birth: person.birth, idType: person.idType, idNumber: person.idNumber, residence: person.residence) }
+        let vars = variables(person: person, appeared: appeared, issued: issued, layout: layout)
+        let dpi = damaged ? pick([200, 240, 300]) : 300
+        var lines = layout.lines.map { line -> CertificateLayout.Line in
+            var l = line
+            l.text = fill(l.text, vars)
+            return l
+        }
+        if person.nameLatin.isEmpty { lines.removeAll { $0.text.hasPrefix("外文姓名：") } }
+        let seal = layout.seal.map { fill($0, vars) }
+        let rendered = try Renderer.render(lines: lines, font: layout.font, seal: seal, dpi: dpi,
+                                           traditional: ["hk", "macao", "taiwan"].contains(layout.kind))
+        // Output format: cycle through the formats; non-certificates too.
+        let formats = ["pdf", "png", "jpg", "tif"]
+        let format = formats[(index / 2) % formats.count]
+        var image = rendered
+        if damaged { image = Damage.apply(rendered, rng: &rng, dpi: dpi) }
+        let keepColour = damaged && format == "jpg"
+        var pages = [image]
+        var coverLetter = false
+        if layout.form != nil && index % 7 == 3 && (format == "pdf" || format == "tif") {
+            // A cover letter first, in the same file: one case, the letter attached.
+            let letter = CertificateLayout.all.first { $0.form == nil }!
+            let letterLines = letter.lines.map { l -> CertificateLayout.Line in var x = l; x.text = fill(x.text, vars); return x }
+            pages.insert(try Renderer.render(lines: letterLines, font: .sans, seal: nil, dpi: dpi, traditional: false), at: 0)
+            coverLetter = true
+        }
+        let bytes = try Encoder.encode(pages, format: format, colour: keepColour, dpi: dpi, quality: damaged ? 55 : 85,
+                                       bilevel: damaged && (format == "png" || format == "tif"))
+        for p in pages { var x: UnsafeMutablePointer<PIX>? = p; pixDestroy(&x) }
+        if image != rendered { var x: UnsafeMutablePointer<PIX>? = rendered; pixDestroy(&x) }
+        let name = String(format: "scan-%03d-%@.%@", index + 1, layout.form ?? "none", format)
+        var truth: [String: Any] = [
+            "file": name, "pages": pages.count, "kind": layout.kind, "form": layout.form as Any? ?? NSNull(),
+            "damaged": damaged, "dpi": dpi, "cover_letter": coverLetter,
+        ]
+        if layout.form != nil {
+            var fields: [String: Any] = [:]
+            let shows = layout.shows
+            fields["name"] = shows.contains("name") ? person.name : NSNull()
+            fields["name_latin"] = shows.contains("name_latin") && !person.nameLatin.isEmpty ? person.nameLatin : NSNull()
+            fields["sex"] = person.sex
+            fields["birth_date"] = person.birth
+            fields["appeared_on"] = appeared.description
+            fields["issued_on"] = shows.contains("issued_on") ? issued.description : NSNull()
+            fields["issuer"] = vars["issuer"] ?? ""
+            fields["certificate_no"] = shows.contains("certificate_no") ? (vars["cert_no_truth"] ?? NSNull()) : NSNull()
+            var ids: [[String: String]] = []
+            for t in layout.idTypes {
+                switch t {
+                case .mainlandResidentID: ids.append(["type": t.rawValue, "number": person.idNumber])
+                case .hongKongID, .macaoID, .taiwanID: ids.append(["type": t.rawValue, "number": IdentityNumbers.normalize(person.idNumber)])
+                case .chinesePassport: ids.append(["type": t.rawValue, "number": vars["passport"]!])
+                case .homeReturnPermit: ids.append(["type": t.rawValue, "number": vars["permit"]!])
+                default: break
+                }
+            }
+            fields["ids"] = ids
+            truth["fields"] = fields
+            truth["ssn"] = person.ssn
+        }
+        return GeneratedScan(fileName: name, bytes: bytes, truth: truth)
+    }
+
+    mutating func variables(person p: SamplePerson, appeared: LocalDate, issued: LocalDate, layout: CertificateLayout) -> [String: String] {
+        let birth = LocalDate(iso: p.birth)!
+        let country = Self.countries[p.residence] ?? ("加拿大", "Canada", "中华人民共和国驻多伦多总领事馆")
+        var v: [String: String] = [:]
+        v["name"] = p.name
+        v["name_latin"] = p.nameLatin.isEmpty ? p.name : p.nameLatin
+        v["sex_zh"] = p.sex == "M" ? "男" : "女"
+        v["sex_zh_tra"] = v["sex_zh"]
+        v["sex_en"] = p.sex == "M" ? "Male" : "Female"
+        v["birth_zh"] = DateText.zh(birth)
+        v["birth_en"] = DateText.en(birth, style: Int(rng.next() % 3))
+        v["birth_pt"] = DateText.pt(birth)
+        v["birth_numeral"] = DateText.numeral(birth, zero: "〇")
+        v["birth_minguo"] = DateText.minguo(birth)
+        v["appeared_zh"] = DateText.zh(appeared)
+        v["appeared_zero"] = DateText.numeral(appeared, zero: pick(["〇", "零"]))
+        v["appeared_numeral"] = DateText.numeral(appeared, zero: "〇")
+        v["appeared_en"] = DateText.en(appeared, style: Int(rng.next() % 3))
+        v["appeared_en_ord"] = DateText.ordinal(appeared)
+        v["appeared_pt"] = DateText.pt(appeared)
+        v["appeared_minguo"] = DateText.minguo(appeared)
+        v["issued_zh"] = DateText.zh(issued)
+        v["issued_zero"] = DateText.numeral(issued, zero: "零")
+        v["issued_numeral"] = DateText.numeral(issued, zero: "〇")
+        v["issued_en"] = DateText.en(issued, style: Int(rng.next() % 3))
+        v["issued_minguo"] = DateText.minguo(issued)
+        v["minguo_year"] = String(issued.year - 1911)
+        v["cn_ric"] = p.idType == "CN_RIC" ? p.idNumber : RegistryGenerator.residentID(region: "440103", birth: birth, sex: p.sex == "M" ? .male : .female, seq: 7)
+        v["hkid"] = p.idType == "HK_ID" ? IdentityNumbers.check(p.idNumber, as: .hongKongID).display : "A123456(3)"
+        v["moid"] = p.idType == "MO_ID" ? IdentityNumbers.check(p.idNumber, as: .macaoID).display : "1234567(8)"
+        v["twid"] = p.idNumber
+        v["passport"] = p.idType == "CN_PASSPORT" ? p.idNumber : "E" + pick(["A", "B", "C", "D", "F", "G", "H", "J", "K"]) + digits(7)
+        v["permit"] = (p.idType == "MO_ID" ? "M" : "H") + digits(8)
+        v["country_zh"] = country.0
+        v["country_en"] = country.1
+        v["mission_zh"] = country.2
+        v["address"] = "\(1 + rng.next() % 300) \(pick(["Maple", "King", "Queen", "Oak", "Elm"])) Street"
+        let seq = digits(6)
+        v["cert_no"] = "(\(issued.year))\(String(country.0.prefix(1)))领审字第\(seq)号"
+        v["cert_no_short"] = "\(issued.year)"
+        v["cert_seq"] = seq
+        v["cert_court"] = "北院民公"
+        switch layout.form {
+        case "hk-ftu": v["cert_no"] = "FTU-\(issued.year)-\(seq)"
+        case "hk-attesting": v["cert_no"] = "\(issued.year)港證字第\(seq)號"
+        case "macao-iam": v["cert_no"] = "IAM/\(issued.year)/\(seq)"
+        case "foreign-notary": v["cert_no"] = "N-\(seq)"
+        default: break
+        }
+        v["cert_no_truth"] = layout.form == "taiwan-notary" ? "\(issued.year - 1911)年度北院民公字第\(seq)號" : v["cert_no"]
+        switch layout.form {
+        case "consular-2015", "consular-2007": v["issuer"] = country.2
+        case "consular-survival": v["issuer"] = "中华人民共和国驻\(country.0)大使馆"
+        case "hk-ftu": v["issuer"] = "香港工會聯合會"
+        case "hk-had": v["issuer"] = "民政事務總署"
+        case "hk-attesting": v["issuer"] = "中國委託公證人"
+        case "macao-iam": v["issuer"] = "市政署"
+        case "macao-faom": v["issuer"] = "澳門工會聯合總會"
+        case "macao-fss": v["issuer"] = "社会保障基金"
+        case "taiwan-notary": v["issuer"] = "臺灣臺北地方法院所屬民間公證人"
+        case "foreign-notary": v["issuer"] = "Notary Public, \(country.1)"
+        default: break
+        }
+        return v
+    }
+
+    func fill(_ text: String, _ v: [String: String]) -> String {
+        var out = text
+        for (k, value) in v { out = out.replacingOccurrences(of: "{\(k)}", with: value) }
+        return out
+    }
+}
+
+/// The date forms certificates use (SPEC.md "Certificates that arrive").
+enum DateText {
+    static let digitsZh = ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"]
+    static let monthsEn = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+    static let monthsPt = ["Janeiro", "Fevereiro", "Março", "Abril", "Maio", "Junho", "Julho", "Agosto", "Setembro", "Outubro", "Novembro", "Dezembro"]
+
+    static func zh(_ d: LocalDate) -> String { "\(d.year)年\(d.month)月\(d.day)日" }
+    static func minguo(_ d: LocalDate) -> String { "民國\(d.year - 1911)年\(d.month)月\(d.day)日" }
+    static func pt(_ d: LocalDate) -> String { "\(d.day) de \(monthsPt[d.month - 1]) de \(d.year)" }
+    static func en(_ d: LocalDate, style: Int) -> String {
+        switch style {
+        case 0: return "\(d.day) \(monthsEn[d.month - 1]) \(d.year)"
+        case 1: return "\(monthsEn[d.month - 1]) \(d.day), \(d.year)"
+        default: return "\(d.day < 10 ? "0" : "")\(d.day) \(monthsEn[d.month - 1].prefix(3).uppercased()) \(d.year)"
+        }
+    }
+    static func ordinal(_ d: LocalDate) -> String {
+        let suffix = (11...13).contains(d.day % 100) ? "th" : [1: "st", 2: "nd", 3: "rd"][d.day % 10] ?? "th"
+        return "\(d.day)\(suffix) day of \(monthsEn[d.month - 1]) \(d.year)"
+    }
+    static func small(_ n: Int) -> String {
+        let units = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"]
+        if n < 10 { return units[n] }
+        if n == 10 { return "十" }
+        if n < 20 { return "十" + units[n - 10] }
+        return units[n / 10] + "十" + units[n % 10]
+    }
+    static func numeral(_ d: LocalDate, zero: String) -> String {
+        let y = String(d.year).map { c -> String in c == "0" ? zero : digitsZh[Int(String(c))!] }.joined()
+        return "\(y)年\(small(d.month))月\(small(d.day))日"
+    }
+}
