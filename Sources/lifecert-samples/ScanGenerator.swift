@@ -16,20 +16,22 @@ struct ScansCommand: ParsableCommand {
     @Option(help: "The registry extract the people are taken from.") var registry = "samples/registry.csv"
     @Option(help: "Certificates are dated in the 90 days before this day.") var asOf = "2026-11-20"
     @Option(name: .shortAndLong, help: "Output folder.") var output = "samples/scans"
+    @Option(help: "Folder for the ground-truth JSON (one file per scan, named after it).") var truth = "samples/truth"
 
     func run() throws {
         guard let day = LocalDate(iso: asOf) else { throw ValidationError("--as-of must be YYYY-MM-DD") }
         let people = try SamplePerson.load(registry: registry)
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: truth, withIntermediateDirectories: true)
         var gen = ScanGenerator(seed: seed, asOf: day, people: people)
         for i in 0..<count {
             let scan = try gen.make(index: i)
             let base = (output as NSString).appendingPathComponent(scan.fileName)
             _ = FileManager.default.createFile(atPath: base, contents: Data(scan.bytes))
-            let truth = try JSONSerialization.data(withJSONObject: scan.truth, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-            _ = FileManager.default.createFile(atPath: base + ".truth.json", contents: truth)
+            let json = try JSONSerialization.data(withJSONObject: scan.truth, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            _ = FileManager.default.createFile(atPath: (truth as NSString).appendingPathComponent(scan.fileName + ".json"), contents: json)
         }
-        print("wrote \(count) scans and their ground truth to \(output)")
+        print("wrote \(count) scans to \(output) and their ground truth to \(truth)")
     }
 }
 

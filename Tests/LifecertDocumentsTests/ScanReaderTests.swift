@@ -84,7 +84,7 @@ enum BadFiles {
     @Test func aMultiPageTIFFGivesEveryPage() throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: samplesFolder.appendingPathComponent("scans").path)
         for name in names where name.hasSuffix(".tif") {
-            let truth = try JSONSerialization.jsonObject(with: Data(contentsOf: samplesFolder.appendingPathComponent("scans/\(name).truth.json"))) as! [String: Any]
+            let truth = try JSONSerialization.jsonObject(with: Data(contentsOf: samplesFolder.appendingPathComponent("truth/\(name).json"))) as! [String: Any]
             let (_, pages) = try reader.read(try sampleBytes(name), name: name)
             #expect(pages.count == truth["pages"] as! Int, "\(name)")
         }
