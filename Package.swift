@@ -50,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "lifecert-samples",
             dependencies: [
-                "LifecertDomain",
+                "LifecertDomain", "CPoppler", "CTesseract",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
