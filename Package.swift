@@ -39,10 +39,12 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(name: "LifecertDocuments", dependencies: ["LifecertDomain", "CTesseract", "CPoppler"]),
+        .target(name: "LifecertForms", dependencies: ["LifecertDomain", .product(name: "Yams", package: "Yams")]),
+        .target(name: "LifecertIntake", dependencies: ["LifecertDomain", "LifecertDocuments", "LifecertForms", "LifecertStore"]),
         .target(
             name: "LifecertCLI",
             dependencies: [
-                "LifecertDomain", "LifecertInterchange", "LifecertStore", "LifecertDocuments",
+                "LifecertDomain", "LifecertInterchange", "LifecertStore", "LifecertDocuments", "LifecertForms", "LifecertIntake",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]),
@@ -60,6 +62,7 @@ let package = Package(
             name: "LifecertStoreTests",
             dependencies: ["LifecertStore", "LifecertInterchange", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "LifecertDocumentsTests", dependencies: ["LifecertDocuments"]),
+        .testTarget(name: "LifecertFormsTests", dependencies: ["LifecertForms"]),
         .testTarget(name: "LifecertCLITests", dependencies: ["LifecertCLI", "LifecertStore", "LifecertDomain"]),
     ],
     swiftLanguageModes: [.v6]

@@ -13,7 +13,7 @@ enum Renderer {
         defer { cairo_destroy(cr) }
         cairo_set_source_rgb(cr, 1, 1, 1)
         cairo_paint(cr)
-        let k = Double(dpi) / 300
+        let k = Double(dpi) / 300 * 1.12  // body text about 9–10 pt
         let family: String
         switch font {
         case .serif: family = traditional ? "AR PL UMing TW" : "AR PL UMing CN"
@@ -115,7 +115,7 @@ enum Encoder {
     static func bilevel(_ pix: UnsafeMutablePointer<PIX>) -> UnsafeMutablePointer<PIX> {
         var g: UnsafeMutablePointer<PIX>? = gray(pix)
         defer { pixDestroy(&g) }
-        return pixConvertTo1(g, 150)!
+        return pixConvertTo1(g, 190)!
     }
 
     static func encode(_ pages: [UnsafeMutablePointer<PIX>], format: String, colour: Bool, dpi: Int, quality: Int,

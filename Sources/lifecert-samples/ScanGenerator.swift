@@ -104,7 +104,11 @@ struct ScanGenerator {
         }
         if layout.form == "consular-2015", rng.next() % 3 == 0 { person = SamplePerson(ssn: person.ssn, name: person.name, nameLatin: "", sex: person.sex, birth: person.birth, idType: person.idType, idNumber: person.idNumber, residence: person.residence) }
         let vars = variables(person: person, appeared: appeared, issued: issued, layout: layout)
-        let dpi = damaged ? pick([200, 240, 300]) : 300
+        let formats = ["pdf", "png", "jpg", "tif"]
+        let format = formats[(index / 2) % formats.count]
+        // Sheet-fed scanners write bilevel PNG/TIFF at 240–300 DPI; flatbeds grey or colour JPEG/PDF at 200–300.
+        let bilevel = damaged && (format == "png" || format == "tif")
+        let dpi = damaged ? (bilevel ? pick([240, 300]) : pick([200, 240, 300])) : 300
         var lines = layout.lines.map { line -> CertificateLayout.Line in
             var l = line
             l.text = fill(l.text, vars)
@@ -114,9 +118,6 @@ struct ScanGenerator {
         let seal = layout.seal.map { fill($0, vars) }
         let rendered = try Renderer.render(lines: lines, font: layout.font, seal: seal, dpi: dpi,
                                            traditional: ["hk", "macao", "taiwan"].contains(layout.kind))
-        // Output format: cycle through the formats; non-certificates too.
-        let formats = ["pdf", "png", "jpg", "tif"]
-        let format = formats[(index / 2) % formats.count]
         var image = rendered
         if damaged { image = Damage.apply(rendered, rng: &rng, dpi: dpi) }
         let keepColour = damaged && format == "jpg"
@@ -130,7 +131,7 @@ struct ScanGenerator {
             coverLetter = true
         }
         let bytes = try Encoder.encode(pages, format: format, colour: keepColour, dpi: dpi, quality: damaged ? 55 : 85,
-                                       bilevel: damaged && (format == "png" || format == "tif"))
+                                       bilevel: bilevel)
         for p in pages { var x: UnsafeMutablePointer<PIX>? = p; pixDestroy(&x) }
         if image != rendered { var x: UnsafeMutablePointer<PIX>? = rendered; pixDestroy(&x) }
         let name = String(format: "scan-%03d-%@.%@", index + 1, layout.form ?? "none", format)

@@ -1,0 +1,432 @@
+import ArgumentParser
+import Crypto
+import Foundation
+import LifecertDocuments
+import LifecertDomain
+import LifecertForms
+import LifecertIntake
+import LifecertStore
+
+/// Options for commands that read scans.
+struct ScanOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The folder of form templates (default ./forms, or $LIFECERT_FORMS).", valueName: "dir"))
+    var forms: String?
+
+    @Option(help: "OCR worker threads (default: one per core).")
+    var workers: Int?
+
+    var formsFolder: String {
+        forms ?? ProcessInfo.processInfo.environment["LIFECERT_FORMS"] ?? "forms"
+    }
+
+    func loadForms() throws -> FormLibrary {
+        guard FileManager.default.fileExists(atPath: formsFolder) else {
+            throw fail("the form templates folder \(formsFolder) does not exist; run from the lifecert folder or pass --forms DIR", .badInput)
+        }
+        do {
+            return try FormLibrary.load(folder: formsFolder)
+        } catch {
+            throw fail("the form templates in \(formsFolder) cannot be used:\n\(error)\nRun `lifecert forms check` for every problem.", .badInput)
+        }
+    }
+}
+
+/// The files named on the command line, folders expanded (sorted, hidden files skipped).
+func expandPaths(_ paths: [String]) throws -> [String] {
+    var out: [String] = []
+    let fm = FileManager.default
+    for p in paths {
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: p, isDirectory: &isDir) else {
+            throw fail("\(p) does not exist", .badInput)
+        }
+        if isDir.boolValue {
+            let items = (fm.enumerator(atPath: p)?.allObjects as? [String] ?? []).sorted()
+            for item in items where !item.split(separator: "/").contains(where: { $0.hasPrefix(".") }) {
+                let full = (p as NSString).appendingPathComponent(item)
+                var sub: ObjCBool = false
+                if fm.fileExists(atPath: full, isDirectory: &sub), !sub.boolValue { out.append(full) }
+            }
+        } else {
+            out.append(p)
+        }
+    }
+    return out
+}
+
+func readFile(_ path: String, limit: Int = 512 << 20) throws -> [UInt8] {
+    guard let attrs = try? FileManager.default.attributesOfItem(atPath: path), let size = attrs[.size] as? Int else {
+        throw ScanError.unreadable(path, detail: "the file cannot be opened (permissions?)")
+    }
+    guard size <= limit else { throw ScanError.unreadable(path, detail: "it is \(size >> 20) MiB, above the \(limit >> 20) MiB limit for one scan") }
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw ScanError.unreadable(path, detail: "the file cannot be read (permissions?)")
+    }
+    return Array(data)
+}
+
+/// The JSON contract of `extract` and `intake` for one document (docs/EXTRACT-JSON.md).
+func documentJSON(file: String, outcome: FileOutcome, document: FoundDocument?) -> [String: Any] {
+    var o: [String: Any] = ["file": file, "pages": outcome.pageCount]
+    if let e = outcome.error {
+        o["kind"] = NSNull()
+        o["form"] = NSNull()
+        o["fields"] = NSNull()
+        o["error"] = ["code": e.code, "message": e.description]
+        return o
+    }
+    guard let d = document else { return o }
+    for (k, v) in d.extraction.jsonObject() { o[k] = v }
+    o["page_indices"] = d.pages
+    return o
+}
+
+func compactJSON(_ value: Any) -> String {
+    let data = try! JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])
+    return String(decoding: data, as: UTF8.self)
+}
+
+func summaryLine(_ o: [String: Any]) -> String {
+    if let e = o["error"] as? [String: Any] { return "UNREADABLE  \(e["message"] ?? "")" }
+    let kind = o["kind"] as? String ?? "?"
+    let form = o["form"] as? String ?? "-"
+    let fields = o["fields"] as? [String: Any] ?? [:]
+    let name = (fields["name"] as? String) ?? (fields["name_latin"] as? String) ?? "?"
+    let appeared = fields["appeared_on"] as? String ?? "?"
+    let flags = (o["flags"] as? [Any])?.count ?? 0
+    if kind == "none" { return "not a certificate" }
+    return "\(kind)/\(form)  \(name)  appeared \(appeared)\(flags > 0 ? "  \(flags) flag(s)" : "")"
+}
+
+struct ExtractCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "extract",
+        abstract: "Read certificates from scans and print what was found, without touching the store.",
+        discussion: "With --json: one JSON object per document found, one per line (docs/EXTRACT-JSON.md).")
+
+    @OptionGroup var scan: ScanOptions
+
+    @Argument(help: "Scans (PDF, TIFF, PNG, JPEG) or folders of them.")
+    var files: [String]
+
+    @Flag(help: "Print JSON Lines.")
+    var json = false
+
+    @Option(help: ArgumentHelp("Treat this day as today (YYYY-MM-DD).", visibility: .hidden))
+    var today: String?
+
+    @Flag(help: ArgumentHelp("The files are plain text already recognised elsewhere (pages separated by form feeds), e.g. the tesseract CLI's output.", visibility: .hidden))
+    var plainText = false
+
+    func run() throws {
+        let library = try scan.loadForms()
+        let paths = try expandPaths(files)
+        let pipeline = IntakePipeline(forms: library, workers: scan.workers ?? ProcessInfo.processInfo.activeProcessorCount,
+                                      today: try Clock.today(override: today))
+        if plainText {
+            for path in paths {
+                let text = String(decoding: try readFile(path), as: UTF8.self)
+                let pages = text.split(separator: "\u{0C}", omittingEmptySubsequences: false).enumerated()
+                    .map { RecognizedPage(index: $0.offset, width: 0, height: 0, source: .ocr, words: [], text: String($0.element), languages: "") }
+                    .filter { !$0.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || $0.index == 0 }
+                let outcome = FileOutcome(path: path, format: nil, pageCount: pages.count, documents: [], error: nil, seconds: 0)
+                for d in pipeline.documents(fromText: pages) {
+                    let o = documentJSON(file: path, outcome: outcome, document: d)
+                    print(json ? compactJSON(o) : "\(path): \(summaryLine(o))")
+                }
+            }
+            return
+        }
+        var unreadable = 0
+        let progress = ProgressLine()
+        var done = 0
+        var pagesDone = 0
+        try pipeline.process(paths, bytesOf: { try readFile($0) }) { outcome in
+            done += 1
+            pagesDone += outcome.pageCount
+            if outcome.error != nil { unreadable += 1 }
+            let objects = outcome.error != nil ? [documentJSON(file: outcome.path, outcome: outcome, document: nil)]
+                : outcome.documents.map { documentJSON(file: outcome.path, outcome: outcome, document: $0) }
+            progress.finish()
+            for o in objects {
+                print(json ? compactJSON(o) : "\(outcome.path): \(summaryLine(o))")
+            }
+            progress.update { t in "\(done)/\(paths.count) files · \(pagesDone) pages · \(String(format: "%.1f", Double(pagesDone) / max(t, 0.001) * 60)) pages/min" }
+        }
+        progress.finish()
+        if unreadable > 0 {
+            printError("\(unreadable) of \(paths.count) file(s) could not be read")
+            throw ExitCode(ExitStatus.badInput.rawValue)
+        }
+    }
+}
+
+struct IntakeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "intake",
+        abstract: "Archive scans, read them and open one case per certificate.",
+        discussion: """
+            Each file is hashed and archived untouched (beside the store, in <store>.archive/) before
+            anything else; a file archived before is reported as a duplicate scan and not read again.
+            An unreadable file still gets a case, marked UNREADABLE, with the reason.
+            With --watch DIR, lifecert keeps running and takes each new file once it has stopped
+            growing; after its case is committed the file is moved to DIR/done/.
+            """)
+
+    @OptionGroup var options: StoreOptions
+    @OptionGroup var scan: ScanOptions
+
+    @Argument(help: "Scans or folders of them.")
+    var files: [String] = []
+
+    @Option(help: ArgumentHelp("Watch this folder for new scans.", valueName: "dir"))
+    var watch: String?
+
+    @Option(help: ArgumentHelp("Date the envelope was received (YYYY-MM-DD).", valueName: "date"))
+    var received: String?
+
+    @Option(help: ArgumentHelp("Postmark country (ISO code, e.g. CA).", valueName: "code"))
+    var postmark: String?
+
+    @Option(help: ArgumentHelp("Who scanned the documents (default: your login).", valueName: "name"))
+    var scannedBy: String?
+
+    @Flag(help: "Print JSON Lines (the extract contract plus case_id, scan_id, duplicate).")
+    var json = false
+
+    func run() throws {
+        guard !files.isEmpty || watch != nil else {
+            throw fail("name the scans or folders to take in, or --watch DIR", .failure)
+        }
+        var receivedOn: LocalDate?
+        if let received {
+            guard let d = LocalDate(iso: received) else { throw fail("--received \(received) is not a date YYYY-MM-DD", .failure) }
+            receivedOn = d
+        }
+        let store = try options.openStore()
+        let library = try scan.loadForms()
+        let envelope = EnvelopeInfo(receivedOn: receivedOn, postmarkCountry: postmark?.uppercased(),
+                                    scannedBy: scannedBy ?? Store.currentLogin())
+        let pipeline = IntakePipeline(forms: library, workers: scan.workers ?? ProcessInfo.processInfo.activeProcessorCount,
+                                      today: try options.todayDate())
+        let run = IntakeRun(store: store, pipeline: pipeline, envelope: envelope, json: json)
+        try run.resumeUnfinished()
+        if !files.isEmpty {
+            try run.take(try expandPaths(files))
+        }
+        if let watch {
+            try run.watch(folder: watch)
+        }
+        run.printSummary()
+        if run.unreadable > 0 { throw ExitCode(ExitStatus.badInput.rawValue) }
+    }
+}
+
+/// One intake session: archive first, then read, then open cases.
+final class IntakeRun {
+    let store: Store
+    let pipeline: IntakePipeline
+    let envelope: EnvelopeInfo
+    let json: Bool
+    var files = 0, pages = 0, cases = 0, duplicates = 0, unreadable = 0
+    let progress = ProgressLine()
+
+    init(store: Store, pipeline: IntakePipeline, envelope: EnvelopeInfo, json: Bool) {
+        self.store = store
+        self.pipeline = pipeline
+        self.envelope = envelope
+        self.json = json
+    }
+
+    /// Scans archived by an earlier run that stopped before their cases were opened.
+    func resumeUnfinished() throws {
+        let pending = try store.scansWithoutCase()
+        guard !pending.isEmpty else { return }
+        printError("finishing \(pending.count) scan(s) archived by an earlier run that stopped before reading them")
+        let byPath = Dictionary(uniqueKeysWithValues: pending.map { ($0.archivePath, $0) })
+        try read(pending.map(\.archivePath)) { byPath[$0]! }
+    }
+
+    /// Archives and reads the files.
+    func take(_ paths: [String]) throws {
+        var fresh: [String: ScanRecord] = [:]
+        var order: [String] = []
+        for path in paths {
+            files += 1
+            let bytes: [UInt8]
+            do {
+                bytes = try readFile(path)
+            } catch let e as ScanError {
+                // Even an unreadable file is archived (what could be read of it) and gets a case.
+                unreadable += 1
+                report(["file": path, "error": ["code": e.code, "message": e.description], "kind": NSNull()], line: "\(path): UNREADABLE  \(e)")
+                continue
+            }
+            let digest = FileDigest.hex(SHA256.hash(data: bytes))
+            let ext = ScanFormat.sniff(bytes).map { $0 == .jpeg ? "jpg" : $0 == .tiff ? "tif" : $0.rawValue } ?? "bin"
+            let (scan, isNew) = try store.registerScan(bytes: bytes, sha256: digest, originalName: path,
+                                                       mediaType: ScanFormat.sniff(bytes)?.mediaType, fileExtension: ext,
+                                                       envelope: envelope)
+            if !isNew {
+                duplicates += 1
+                let existing = try store.cases(scanID: scan.id).map { String($0.id) }.joined(separator: ", ")
+                report(["file": path, "duplicate": true, "scan_id": scan.id, "case_ids": existing],
+                       line: "\(path): duplicate scan — the same file was taken in as \(scan.originalName) (scan \(scan.id), case \(existing.isEmpty ? "pending" : existing)); not read again")
+                continue
+            }
+            fresh[path] = scan
+            order.append(path)
+        }
+        try read(order) { fresh[$0]! }
+    }
+
+    func read(_ paths: [String], scanFor: (String) -> ScanRecord) throws {
+        guard !paths.isEmpty else { return }
+        try pipeline.process(paths, bytesOf: { p in try readFile(scanFor(p).archivePath) }) { outcome in
+            let scan = scanFor(outcome.path)
+            pages += outcome.pageCount
+            if let e = outcome.error {
+                unreadable += 1
+                let id = try store.openCase(scanID: scan.id, state: "UNREADABLE", kind: nil, form: nil, fieldsJSON: nil,
+                                            reason: e.description, actor: envelope.scannedBy)
+                cases += 1
+                var o = documentJSON(file: outcome.path, outcome: outcome, document: nil)
+                o["case_id"] = id
+                o["scan_id"] = scan.id
+                report(o, line: "\(outcome.path): case \(id) UNREADABLE — \(e)")
+                return
+            }
+            for d in outcome.documents {
+                var o = documentJSON(file: outcome.path, outcome: outcome, document: d)
+                let kind = o["kind"] as? String
+                let id = try store.openCase(scanID: scan.id, state: "READ", kind: kind, form: d.template?.id,
+                                            fieldsJSON: compactJSON(o), reason: nil, actor: envelope.scannedBy)
+                cases += 1
+                o["case_id"] = id
+                o["scan_id"] = scan.id
+                report(o, line: "\(outcome.path): case \(id)  \(summaryLine(o))")
+            }
+            progress.update { t in "\(self.files) files · \(self.pages) pages · \(String(format: "%.1f", Double(self.pages) / max(t, 0.001) * 60)) pages/min" }
+        }
+    }
+
+    func report(_ o: [String: Any], line: String) {
+        progress.finish()
+        print(json ? compactJSON(o) : line)
+    }
+
+    /// Polls `folder`; a file is taken once its size and modification time have not changed for
+    /// two polls (a scanner still writing it is left alone), then moved to `folder/done/`.
+    func watch(folder: String) throws {
+        let fm = FileManager.default
+        let done = (folder as NSString).appendingPathComponent("done")
+        try fm.createDirectory(atPath: done, withIntermediateDirectories: true)
+        var seen: [String: (Int, Date, Int)] = [:]  // path: size, mtime, stable polls
+        printError("watching \(folder) for new scans (Ctrl-C to stop)")
+        while true {
+            let names = (try? fm.contentsOfDirectory(atPath: folder)) ?? []
+            var ready: [String] = []
+            for name in names.sorted() where !name.hasPrefix(".") {
+                let path = (folder as NSString).appendingPathComponent(name)
+                var isDir: ObjCBool = false
+                guard fm.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue,
+                      let attrs = try? fm.attributesOfItem(atPath: path),
+                      let size = attrs[.size] as? Int, let mtime = attrs[.modificationDate] as? Date else { continue }
+                if let (s, m, n) = seen[path], s == size, m == mtime {
+                    seen[path] = (s, m, n + 1)
+                    if n + 1 >= 2 { ready.append(path) }
+                } else {
+                    seen[path] = (size, mtime, 0)
+                }
+            }
+            if !ready.isEmpty {
+                try take(ready)
+                for path in ready {
+                    let target = (done as NSString).appendingPathComponent((path as NSString).lastPathComponent)
+                    try? fm.removeItem(atPath: target)
+                    try fm.moveItem(atPath: path, toPath: target)
+                    seen[path] = nil
+                }
+            }
+            Thread.sleep(forTimeInterval: 1.5)
+        }
+    }
+
+    func printSummary() {
+        progress.finish()
+        printError("\(files) file(s), \(pages) page(s): \(cases) case(s) opened, \(duplicates) duplicate scan(s), \(unreadable) unreadable")
+    }
+}
+
+struct FormsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "forms", abstract: "The form templates in forms/.", subcommands: [Check.self, Explain.self])
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Validate every template; report problems by file and line.")
+        @OptionGroup var scan: ScanOptions
+
+        func run() throws {
+            let problems = FormLibrary.check(folder: scan.formsFolder)
+            for p in problems { print(p.description) }
+            if problems.isEmpty {
+                let library = try scan.loadForms()
+                print("\(library.templates.count) templates in \(scan.formsFolder): no problems")
+            } else {
+                throw ExitCode(ExitStatus.badInput.rawValue)
+            }
+        }
+    }
+
+    struct Explain: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show one scan's OCR text and why each template did or did not match it.")
+        @OptionGroup var scan: ScanOptions
+        @Argument(help: "A scan.") var file: String
+
+        func run() throws {
+            let library = try scan.loadForms()
+            let pipeline = IntakePipeline(forms: library, workers: scan.workers ?? ProcessInfo.processInfo.activeProcessorCount,
+                                          today: try Clock.today(override: nil))
+            try pipeline.process([file], bytesOf: { try readFile($0) }) { outcome in
+                if let e = outcome.error { throw fail(e.description, .badInput) }
+                for d in outcome.documents {
+                    for page in d.recognized {
+                        print("── page \(page.index + 1) (\(page.source.rawValue), \(page.languages), mean confidence \(Int(page.meanConfidence))) ──")
+                        print(page.text)
+                    }
+                    print("── templates ──")
+                    print(library.classify(d.recognized).explanation)
+                }
+            }
+        }
+    }
+}
+
+struct CasesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "cases", abstract: "List cases, newest first.")
+    @OptionGroup var options: StoreOptions
+    @Option(help: "Only cases in this state (RECEIVED, READ, UNREADABLE, …).") var state: String?
+    @Option(help: "At most this many.") var limit = 50
+    @Flag(help: "Print JSON Lines.") var json = false
+
+    func run() throws {
+        let store = try options.openStore()
+        let list = try store.cases(state: state?.uppercased(), limit: limit)
+        for c in list {
+            if json {
+                var o: [String: Any] = ["case_id": c.id, "state": c.state, "kind": c.kind as Any? ?? NSNull(),
+                                        "form": c.form as Any? ?? NSNull(), "file": c.originalName as Any? ?? NSNull(), "created_at": c.createdAt]
+                if let f = c.fields, let obj = try? JSONSerialization.jsonObject(with: Data(f.utf8)) { o["reading"] = obj }
+                print(compactJSON(o))
+            } else {
+                var line = "case \(c.id)  \(c.state.padding(toLength: 10, withPad: " ", startingAt: 0))  \(c.kind ?? "-")/\(c.form ?? "-")  \(c.originalName ?? "")"
+                if let f = c.fields, let obj = try? JSONSerialization.jsonObject(with: Data(f.utf8)) as? [String: Any] {
+                    line += "  " + summaryLine(obj)
+                }
+                print(line)
+            }
+        }
+        if list.isEmpty { print("no cases\(state.map { " in state \($0.uppercased())" } ?? "")") }
+    }
+}
