@@ -18,7 +18,7 @@ public enum DateOrder: String, Codable, Sendable, CaseIterable {
 /// Reads the dates printed on certificates (SPEC.md "Certificates that arrive").
 ///
 /// Contract:
-/// - Understands `2024年3月5日`; Chinese numerals `二〇二四年三月五日`, `二零二四年…`, `二0二四年…`,
+/// - Understands `2024年3月5日` (spaces OCR put between its digits are ignored); Chinese numerals `二〇二四年三月五日`, `二零二四年…`, `二0二四年…`,
 ///   `一九五〇年十二月三十一日`, `廿`/`卅` days and `元月`; the Minguo calendar `民國113年3月5日`,
 ///   `中華民國113年…`, `中華民國一百一十三年…` (year + 1911; a year of one to three digits without the
 ///   prefix only when `minguo` is set, as on a Taiwan template); `5 March 2024`, `March 5, 2024`,
@@ -94,7 +94,8 @@ public enum DateReader {
     // MARK: - 年月日
 
     static func readCJK(_ text: String, minguo assumeMinguo: Bool) -> Reading? {
-        var s = text
+        // Between 年, 月 and 日 only numbers stand: a space there is OCR splitting one (2026年1 1月5日).
+        var s = text.filter { !$0.isWhitespace }
         var explicitMinguo = false
         // 中華民國 and 民國 mark a Minguo year (a form that prints 中華民國 before a filled-in 民國… has both).
         var stripped = true

@@ -167,7 +167,7 @@ struct PreparedPage: Sendable {
             for w in page.words where w.line >= 0 { rows[w.line].append(w.text) }
             text = rows.map { $0.joined(separator: " ") }.joined(separator: "\n")
         }
-        let rawLines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0) }
+        let rawLines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { Array($0) }
         // Find every word on its line, in order, to know which characters it covers.
         var wordsByLine: [Int: [Int]] = [:]
         for (i, w) in page.words.enumerated() { wordsByLine[w.line, default: []].append(i) }

@@ -7,10 +7,11 @@ import Foundation
 /// Patterns run on folded text (``FormText``): simplified characters, ASCII punctuation, no spaces
 /// next to CJK characters; matching ignores case.
 public enum PatternMacros {
-    /// Every date form ``DateReader`` reads (CJK 年月日 with Arabic or Chinese numerals and an
-    /// optional 民国/中华民国 and bracketed lunar date; ISO and numeric; English, Portuguese and other
-    /// month names with ordinals and "day of").
-    static let date = #"(?:(?:中华民国|民国)?[0-9OoIl〇○零一二三四五六七八九十百元]{1,7}年[0-9OoIl〇○零一二三四五六七八九十元]{1,3}月[0-9OoIl〇○零一二三四五六七八九十廿卅]{1,4}(?:日|号)(?:\((?:农历|阴历|旧历|lunar)[^)]{0,30}\))?|[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}|[0-9OoIl]{1,2}[-/.][0-9OoIl]{1,2}[-/.][0-9OoIl]{4}|[0-9OoIl]{1,2}(?:st|nd|rd|th|er)?[\s-]?(?:day\s+of\s+)?(?:de\s+)?[A-Za-zÀ-ÿ]{3,10}\.?,?[\s-]?(?:de\s+|of\s+)?[0-9OoIl]{4}|[A-Za-zÀ-ÿ]{3,10}\.?\s?[0-9OoIl]{1,2}(?:st|nd|rd|th)?(?:,\s?|\s)[0-9OoIl]{4})"#
+    /// Every date form ``DateReader`` reads: CJK 年月日 with Arabic or Chinese numerals (OCR may
+    /// leave a space between two digits of the month or day, `1 1月`), an optional 民国/中华民国 and
+    /// a bracketed lunar date; ISO and numeric; English, Portuguese and other month names with
+    /// ordinals and "day of".
+    static let date = #"(?:(?:中华民国|民国)?[0-9OoIl〇○零一二三四五六七八九十百元]{1,7}年[0-9OoIl〇○零一二三四五六七八九十元](?:\s?[0-9OoIl〇○零一二三四五六七八九十元]){0,2}月[0-9OoIl〇○零一二三四五六七八九十廿卅](?:\s?[0-9OoIl〇○零一二三四五六七八九十廿卅]){0,3}(?:日|号)(?:\((?:农历|阴历|旧历|lunar)[^)]{0,30}\))?|[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}|[0-9OoIl]{1,2}[-/.][0-9OoIl]{1,2}[-/.][0-9OoIl]{4}|[0-9OoIl]{1,2}(?:st|nd|rd|th|er)?[\s-]?(?:day\s+of\s+)?(?:de\s+)?[A-Za-zÀ-ÿ]{3,10}\.?,?[\s-]?(?:de\s+|of\s+)?[0-9OoIl]{4}|[A-Za-zÀ-ÿ]{3,10}\.?\s?[0-9OoIl]{1,2}(?:st|nd|rd|th)?(?:,\s?|\s)[0-9OoIl]{4})"#
 
     /// The labels a Chinese name stops before when nothing separates them (`陈伟性别:男`).
     static let nameStops = "性别|出生|外文|英文|葡文|护照|身份|国籍|年龄|住址|地址|电话|编号|民族|现住|居住|籍贯"
@@ -18,8 +19,9 @@ public enum PatternMacros {
     /// Every macro by name.
     public static let all: [String: String] = [
         "date": date,
-        // Between a label and its value: spaces and one separator (OCR reads ':' as ';', '.' or ',').
-        "sep": #"\s*[:;.,]?\s*"#,
+        // Between a label and its value: spaces and up to two separators (OCR reads ':' as ';', '.',
+        // ',' or ';，').
+        "sep": #"\s*[:;.,]?\s*[:;.,]?\s*"#,
         // Two to fifteen Han characters (with a middle dot for transliterated names), stopping
         // before a known label, a non-Han character or the end of the line.
         "han_name": #"(?:\p{Han}[\p{Han}·・•]{1,14}?(?="# + nameStops + #"|[^\p{Han}·・•]|$))"#,

@@ -1,15 +1,17 @@
-/// Folding traditional Chinese characters to their simplified forms, for *matching* only.
+/// Folding traditional Chinese characters to their simplified forms, so that either script matches.
 ///
 /// Certificates from Hong Kong, Macao and Taiwan are printed in traditional characters, consular
 /// forms in simplified ones, and templates may be written in either. Keywords, patterns and page
 /// text are all folded with this table before they are compared, so `香港工會聯合會` in a keyword
-/// finds `香港工会联合会` on a page and the other way round. Values handed to a reviewer are never
-/// folded: a name is reported as printed.
+/// finds `香港工会联合会` on a page and the other way round. Values are folded only where a template
+/// asks for it (`normalize: [simplified]`, as the Hong Kong, Macao and Taiwan templates do for the
+/// name, so it compares with the registry); a reading's `raw` text always keeps what was printed.
 ///
 /// The table covers the characters of the labels, titles and attestation phrases on the documents
-/// SPEC.md lists, plus common characters around them (about 450 pairs). It is a one-to-one
-/// character map, so folding keeps every character's position; a character it does not know is
-/// left as it is (then a keyword still matches when written in the page's own script).
+/// SPEC.md lists, common characters around them, and common surname and given-name characters
+/// (about 520 pairs). It is a one-to-one character map, so folding keeps every character's
+/// position; a character it does not know is left as it is (then a keyword still matches when
+/// written in the page's own script).
 enum ScriptFolding {
     /// Pairs of (traditional or variant, simplified), written two characters at a time.
     private static let pairs: String = """
@@ -39,7 +41,10 @@ enum ScriptFolding {
     觀观觸触訓训託托記记訪访許许評评識识譽誉讀读貞贞負负財财責责貫贯敗败質质賬账贏赢趨趋跡迹\
     踐践蹤踪軌轨軸轴較较輪轮辭辞農农邊边郵邮鄉乡醫医釋释鋪铺錯错鍋锅鎖锁鏈链關关閣阁阻阻陣阵\
     陸陆陳陈際际隊队雙双雖虽離离雲云電电需需靜静韓韩頒颁頓顿頗颇題题額额飽饱養养餐餐首首馬马\
-    駐驻驅驱骨骨髒脏鬥斗鬧闹魯鲁鮮鲜鴻鸿鵬鹏麗丽黨党齊齐齡龄龍龙龐庞
+    駐驻驅驱骨骨髒脏鬥斗鬧闹魯鲁鮮鲜鴻鸿鵬鹏麗丽黨党齊齐齡龄龍龙龐庞\
+    傑杰艷艳豔艳聖圣賢贤瓊琼鴿鸽翹翘凱凯興兴禎祯豐丰釗钊鑑鉴鑒鉴婭娅嬋婵嫻娴穎颖頴颖曉晓驍骁鶴鹤彥彦緯纬絢绚靄霭蘋苹藍蓝湯汤溫温喬乔\
+    賈贾鄔邬閔闵婁娄繆缪賁贲諸诸鈕钮儲储烏乌宮宫欒栾鈄钭薊蓟懷怀藺蔺鬱郁蒼苍貢贡酈郦卻却壽寿郟郏連连滿满闕阙師师鞏巩厙厍闞阚饒饶荊荆\
+    煒炜瑋玮
     """
 
     /// The map, built once.

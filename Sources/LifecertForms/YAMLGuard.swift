@@ -44,7 +44,7 @@ enum YAMLGuard {
         while i < chars.count {
             let c = chars[i]
             column += 1
-            if c == "\n" || c == "\r" {
+            if c.isNewline {  // "\n", "\r", and "\r\n" (one Character in Swift)
                 if c == "\r", i + 1 < chars.count, chars[i + 1] == "\n" { i += 1 }
                 line += 1
                 column = 0
@@ -62,7 +62,7 @@ enum YAMLGuard {
                     var j = i
                     var n = 0
                     while j < chars.count, chars[j] == " " { n += 1; j += 1 }
-                    let blank = j >= chars.count || chars[j] == "\n" || chars[j] == "\r"
+                    let blank = j >= chars.count || chars[j].isNewline
                     if blank || n > parent {
                         inBlockContent = true
                     } else {
@@ -120,7 +120,7 @@ enum YAMLGuard {
                     spaceBefore = false
                     i += 1
                     // The tag runs to the next space; the node after it is still at a node start.
-                    while i < chars.count, chars[i] != " ", chars[i] != "\n", chars[i] != "\r" { i += 1; column += 1 }
+                    while i < chars.count, chars[i] != " ", !chars[i].isNewline { i += 1; column += 1 }
                     inTag = false
                     continue
                 }

@@ -85,6 +85,14 @@ import Testing
         #expect(library.classify(page: cert).best?.found.first?.page == 1)
     }
 
+    @Test func windowsLineEndingsAreLineEndings() {
+        let d = SampleDocument.certificates[3]
+        let c = library.extract(library.template(id: "hk-ftu")!,
+                                pages: [makePage(d.text.replacingOccurrences(of: "\n", with: "\r\n"))], today: today)
+        #expect(c.issuedOn?.value == "2026-10-09")
+        #expect(c.birthDate?.value == "1950-03-05")
+    }
+
     @Test func aTitleSplitOverTwoLinesIsStillFound() {
         let text = SampleDocument.certificates[0].text.replacingOccurrences(of: "领取养老金资格审核表", with: "领取养老金\n资格审核表")
         #expect(library.classify([makePage(text)]).form == "consular-2015")

@@ -36,6 +36,7 @@ struct RefusedDate: Sendable, CustomTestStringConvertible {
         DateCase("2024年3月5日", "2024-03-05"),
         DateCase("2024年03月05日", "2024-03-05"),
         DateCase("2024 年 3 月 5 日", "2024-03-05"),
+        DateCase("2026 年 1 1 月 5 日", "2026-11-05"),
         DateCase("２０２４年３月５日", "2024-03-05"),
         DateCase("2024年3月5号", "2024-03-05"),
         DateCase("2024年12月31日", "2024-12-31"),

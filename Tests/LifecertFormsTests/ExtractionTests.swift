@@ -194,6 +194,11 @@ func extract(_ text: String, form: String, pages extra: [RecognizedPage] = [], o
         #expect(extract(text, form: "taiwan-notary").issuedOn?.value == "2026-10-09")
     }
 
+    @Test func digitsSplitByOCRSpacesInAChineseDate() {
+        let text = SampleDocument.certificates[1].text.replacingOccurrences(of: "于2026年10月8日", with: "于 2026 年 1 0 月 8 日")
+        #expect(extract(text, form: "consular-2007").appearedOn?.value == "2026-10-08")
+    }
+
     @Test func aLunarBirthDateInBracketsIsLeftOut() {
         let d = SampleDocument.certificates[0]
         let c = extract(d.text.replacingOccurrences(of: "出生日期：1950年3月5日", with: "出生日期：1950年3月5日（农历正月十七）"), form: "consular-2015")

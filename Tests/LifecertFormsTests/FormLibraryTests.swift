@@ -290,7 +290,7 @@ struct BrokenTemplate: Sendable, CustomTestStringConvertible {
 
     @Test(arguments: [
         ("a: &x 1", 1), ("a: *x", 1), ("- &x b", 1), ("a:\n  - [1, *x]", 2), ("a: !!str &x b", 1), ("? *x\n: 1", 1),
-        ("a: {b: &x c}", 1), ("*x: 1", 1),
+        ("a: {b: &x c}", 1), ("*x: 1", 1), ("a: 1\r\n*x: 2", 2), ("a: 1\rb: &x 2", 2),
     ])
     func anchorsAndAliasesAreFound(_ yaml: String, _ line: Int) {
         #expect(YAMLGuard.check(yaml)?.line == line)
