@@ -104,15 +104,23 @@ public struct FormLibrary: Sendable {
             reader.problem(1, "the file name '\(name)' makes an awkward id", fix: "name it with letters, digits and hyphens, e.g. macao-iam.yaml",
                            severity: .warning)
         }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        let attributes = try? FileManager.default.attributesOfItem(atPath: (path as NSString).resolvingSymlinksInPath)
+        if let type = attributes?[.type] as? FileAttributeType, type != .typeRegular {
+            reader.problem(1, "not a regular file", fix: "templates are plain text files; remove this entry from the folder")
+            return (nil, reader.problems)
+        }
+        let size = (attributes?[.size] as? NSNumber)?.intValue ?? 0
         if size > TemplateReader.maxFileBytes {
             reader.problem(1, "the file is larger than 1 MB (\(size) bytes)", fix: "a template is a few kilobytes; check that this is the right file")
             return (nil, reader.problems)
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        // Read at most one byte more than allowed, whatever the size said.
+        guard let handle = FileHandle(forReadingAtPath: path),
+              let data = try? handle.read(upToCount: TemplateReader.maxFileBytes + 1) ?? Data() else {
             reader.problem(1, "cannot read the file", fix: "check its permissions")
             return (nil, reader.problems)
         }
+        try? handle.close()
         guard data.count <= TemplateReader.maxFileBytes else {
             reader.problem(1, "the file is larger than 1 MB (\(data.count) bytes)", fix: "a template is a few kilobytes")
             return (nil, reader.problems)

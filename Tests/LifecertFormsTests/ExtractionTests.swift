@@ -247,6 +247,28 @@ func extract(_ text: String, form: String, pages extra: [RecognizedPage] = [], o
         #expect(unambiguous.issuedOn?.value == "2026-10-25")
     }
 
+    @Test func oneLibraryServesManyThreadsAtOnce() async throws {
+        let documents = SampleDocument.certificates + SampleDocument.nonCertificates
+        @Sendable func readAll() -> [Data] {
+            documents.map { (try? library.read([makePage($0.text)], today: today).certificate.jsonData()) ?? Data() }
+        }
+        let serial = readAll()
+        let results = await withTaskGroup(of: [Data].self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    var out: [Data] = []
+                    for _ in 0..<5 { out = readAll() }
+                    return out
+                }
+            }
+            var all: [[Data]] = []
+            for await r in group { all.append(r) }
+            return all
+        }
+        #expect(results.count == 8)
+        for r in results { #expect(r == serial) }
+    }
+
     // MARK: - Reading and the JSON contract
 
     @Test(arguments: SampleDocument.nonCertificates)

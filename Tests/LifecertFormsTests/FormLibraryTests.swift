@@ -214,6 +214,17 @@ struct BrokenTemplate: Sendable, CustomTestStringConvertible {
         #expect(problems[0].message.contains("larger than 1 MB") && problems[0].line == 1)
     }
 
+    @Test func aDeviceOrFolderNamedLikeATemplateIsNotRead() throws {
+        let folder = try TemplateFolder(["good.yaml": template()])
+        try FileManager.default.createDirectory(atPath: folder.file("dir.yaml"), withIntermediateDirectories: false)
+        try FileManager.default.createSymbolicLink(atPath: folder.file("zero.yaml"), withDestinationPath: "/dev/zero")
+        try FileManager.default.createSymbolicLink(atPath: folder.file("link.yaml"), withDestinationPath: folder.file("good.yaml"))
+        let lib = try FormLibrary.load(folder: folder.path)
+        #expect(lib.templates.map(\.id).sorted() == ["good", "link"])
+        let refused = lib.problems.filter { $0.message.contains("not a regular file") }.map { ($0.file as NSString).lastPathComponent }
+        #expect(refused.sorted() == ["dir.yaml", "zero.yaml"])
+    }
+
     @Test func duplicateIDsAreReported() throws {
         let folder = try TemplateFolder(["same.yaml": template(), "same.yml": template(), "Same.yaml": template()])
         let lib = try FormLibrary.load(folder: folder.path)
