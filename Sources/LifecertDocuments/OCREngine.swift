@@ -18,7 +18,10 @@ public enum OCRError: Error, CustomStringConvertible, Sendable {
 public enum PageSegmentation: Int32, Sendable {
     /// Automatic layout analysis (default).
     case auto = 3
-    /// One uniform block of text: keeps the lines of a centred certificate in order.
+    /// One column of text of variable sizes: keeps a certificate's centred title and its
+    /// right-aligned issuer and date lines.
+    case singleColumn = 4
+    /// One uniform block of text.
     case singleBlock = 6
     /// One line: for re-reading a field's region.
     case singleLine = 7

@@ -1,19 +1,24 @@
 import Foundation
 import LifecertDomain
 
-/// Reads page images in two passes: a quick one at reduced resolution to recognise the kind of
-/// document, then a full one with only the languages that kind needs (every extra language costs
-/// time and accuracy, FIELD-NOTES.md).
+/// Reads page images: a first full-resolution pass in simplified Chinese and English recognises the
+/// kind of document (and is the final reading for the simplified-Chinese and English forms); a form
+/// that needs other languages is read again with exactly its languages.
+///
+/// Measured on this machine (docs/BENCHMARKS.md): Tesseract's LSTM cost follows the number of
+/// characters, not pixels, so a reduced-resolution "quick" pass cost nearly as much as a full one;
+/// and a pass with both Chinese models turns simplified text into traditional characters
+/// (养老金 → 養老金, 陈 → 陳), so the final reading uses only the form's own script.
 ///
 /// Straightening: small skew is removed before reading (Leptonica); when the quick pass reads too
 /// little, Tesseract's orientation detector decides whether the page is turned 90/180/270°.
 /// Thread-safe: engines come from the shared ``OCRPool``, one per thread at a time.
 public struct PageReader: Sendable {
     public let pool: OCRPool
-    /// Languages of the quick pass.
+    /// Languages of the first pass.
     public var quickLanguages = "chi_sim+eng"
-    /// Scale of the quick pass (0.5 of 300 DPI = 150 DPI).
-    public var quickScale = 0.5
+    /// Scale of the first pass (1 = full resolution).
+    public var quickScale = 1.0
 
     public init(pool: OCRPool) {
         self.pool = pool
@@ -25,38 +30,52 @@ public struct PageReader: Sendable {
         public let quick: RecognizedPage
         public let skewDegrees: Double
         public let quarterTurns: Int
+        /// Seconds spent straightening and in the quick pass (for profiling).
+        public let deskewSeconds: Double
+        public let quickSeconds: Double
     }
 
     /// Deskews, reads quickly, and turns the page upright when that reads better.
     public func prepare(_ original: GrayImage, index: Int) throws -> Prepared {
         var image = original
         var skew = 0.0
-        if let (straight, angle) = original.deskewed() {
+        let t0 = Date()
+        if let (straight, angle) = image.deskewed() {
             image = straight
             skew = angle
         }
-        var quick = try quickRead(image, index: index)
+        // Orientation first (Tesseract's detector, ~0.1–0.3 s), so no full pass is wasted on a turned page.
         var turns = 0
-        if Self.readsPoorly(quick), let t = try? pool.withEngine("osd", { $0.uprightQuarterTurns(image) }), t != 0,
+        if let t = try? pool.withEngine("osd", { $0.uprightQuarterTurns(image) }), t != 0,
            let turned = image.rotated(quarterTurns: t) {
-            let again = try quickRead(turned, index: index)
-            if Self.score(again) > Self.score(quick) {
-                image = turned
-                quick = again
-                turns = t
-            }
+            image = turned
+            turns = t
         }
-        return Prepared(image: image, quick: quick, skewDegrees: skew, quarterTurns: turns)
+        let t1 = Date()
+        if let dir = ProcessInfo.processInfo.environment["LIFECERT_DEBUG_IMAGES"], let png = image.pngData() {
+            // Developer aid: the straightened page exactly as Tesseract gets it.
+            FileManager.default.createFile(atPath: "\(dir)/page-\(index)-\(UUID().uuidString.prefix(8)).png", contents: Data(png))
+        }
+        let quick = try quickRead(image, index: index)
+        return Prepared(image: image, quick: quick, skewDegrees: skew, quarterTurns: turns,
+                        deskewSeconds: t1.timeIntervalSince(t0), quickSeconds: Date().timeIntervalSince(t1))
     }
 
     /// The full reading with the given languages.
-    public func read(_ prepared: Prepared, index: Int, languages: String, mode: PageSegmentation = .auto) throws -> RecognizedPage {
-        try pool.withEngine(languages) { $0.recognize(prepared.image, index: index, mode: mode) }
+    /// Page segmentation used for whole pages: one column of variable-sized text (PSM 4). On this
+    /// project's scans Tesseract's automatic layout analysis (PSM 3) dropped a certificate's centred
+    /// title line, and one uniform block (PSM 6) garbled the right-aligned issuer and date lines
+    /// under a seal; PSM 4 read both.
+    public var pageMode: PageSegmentation = .singleColumn
+
+    public func read(_ prepared: Prepared, index: Int, languages: String) throws -> RecognizedPage {
+        let mode = pageMode
+        return try pool.withEngine(languages) { $0.recognize(prepared.image, index: index, mode: mode) }
     }
 
     func quickRead(_ image: GrayImage, index: Int) throws -> RecognizedPage {
-        let small = image.scaled(quickScale) ?? image
-        let page = try pool.withEngine(quickLanguages) { $0.recognize(small, index: index, mode: .auto) }
+        let small = quickScale == 1 ? image : (image.scaled(quickScale) ?? image)
+        let page = try pool.withEngine(quickLanguages) { $0.recognize(small, index: index, mode: pageMode) }
         // Report boxes in the full image's pixels.
         let k = 1 / quickScale
         var scaled = page
@@ -71,11 +90,4 @@ public struct PageReader: Sendable {
         return scaled
     }
 
-    static func score(_ page: RecognizedPage) -> Double {
-        Double(page.words.filter { $0.confidence >= 60 }.count) * page.meanConfidence
-    }
-
-    static func readsPoorly(_ page: RecognizedPage) -> Bool {
-        page.words.count < 8 || page.meanConfidence < 45
-    }
 }

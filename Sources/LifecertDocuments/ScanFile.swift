@@ -163,7 +163,12 @@ public struct ScanReader: Sendable {
         self.minTextLayerCharacters = minTextLayerCharacters
     }
 
-    static let quietLeptonica: Void = { _ = setMsgSeverity(6) }()  // L_SEVERITY_NONE: no stderr noise
+    /// Leptonica reports recoverable trouble on stderr ("Error in boxClipToRectangle…"), also from
+    /// inside Tesseract; lifecert reports problems itself, so those messages are dropped.
+    static let quietLeptonica: Void = {
+        _ = setMsgSeverity(6)  // L_SEVERITY_NONE
+        leptSetStderrHandler { _ in }
+    }()
 
     public func read(_ bytes: [UInt8], name: String) throws -> (ScanFormat, [ScanPage]) {
         _ = Self.quietLeptonica
@@ -213,7 +218,12 @@ public struct ScanReader: Sendable {
             defer { pixDestroy(&src) }
             var xres = pixGetXRes(p)
             if xres < 72 || xres > 1200 { xres = 300 }
-            guard let gray = pixConvertTo8(p, 0) else { throw ScanError.damaged(name, detail: "page \(i + 1) cannot be converted to grey") }
+            var d: Int32 = 0
+            pixGetDimensions(p, nil, nil, &d)
+            // Colour page: grey from the red channel, so a red seal over the text fades instead of
+            // covering it (black print and blue ink stay dark).
+            let converted = d == 32 ? pixConvertRGBToGray(p, 1, 0, 0) : pixConvertTo8(p, 0)
+            guard let gray = converted else { throw ScanError.damaged(name, detail: "page \(i + 1) cannot be converted to grey") }
             pages.append(ScanPage(index: i, image: GrayImage(taking: gray, dpi: Int(xres)), textLayer: nil))
         }
         return pages
@@ -274,8 +284,8 @@ public struct ScanReader: Sendable {
             for y in 0..<h {
                 let row = data + y * stride
                 for x in 0..<w {
-                    let b = Int(row[4 * x]), g = Int(row[4 * x + 1]), r = Int(row[4 * x + 2])
-                    gray[y * w + x] = UInt8((r * 299 + g * 587 + b * 114) / 1000)
+                    // The red channel (see readImage): a red seal fades, print stays dark.
+                    gray[y * w + x] = row[4 * x + 2]
                 }
             }
             guard let image = gray.withUnsafeBufferPointer({ GrayImage.fromGrayBytes($0.baseAddress!, width: w, height: h, bytesPerRow: w, dpi: dpi) }) else {

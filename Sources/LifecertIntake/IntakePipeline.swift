@@ -57,7 +57,7 @@ public struct IntakePipeline: Sendable {
     /// Reads the files a few at a time (bounded memory), calling `each` with every outcome in order.
     /// `bytesOf` supplies a file's bytes (intake passes the bytes it archived).
     public func process(_ paths: [String], bytesOf: (String) throws -> [UInt8], each: (FileOutcome) throws -> Void) rethrows {
-        let window = max(2, workers * 2)
+        let window = max(4, workers * 4)
         var start = 0
         while start < paths.count {
             let chunk = Array(paths[start..<min(paths.count, start + window)])
@@ -110,8 +110,11 @@ public struct IntakePipeline: Sendable {
         documents(from: pages.map { PageResult(page: $0, template: forms.classify([$0]).template) })
     }
 
-    /// Languages of the careful re-reading of a page the quick pass could not place.
-    static let carefulLanguages = "chi_sim+chi_tra+eng"
+    /// `LIFECERT_TIMING=1` prints each page's stage times on standard error (for profiling).
+    static let timing = ProcessInfo.processInfo.environment["LIFECERT_TIMING"] == "1"
+
+    /// Languages of the second look at a page the first pass could not place.
+    static let traditionalPass = "chi_tra+eng"
 
     /// A page read with the languages of the form it looks like.
     struct PageResult: @unchecked Sendable {
@@ -132,17 +135,29 @@ public struct IntakePipeline: Sendable {
                               template: nil, failure: "page \(scanPage.index + 1) has neither an image nor text")
         }
         do {
+            let t0 = Date()
             let prepared = try pageReader.prepare(image, index: scanPage.index)
-            var found = forms.classify([prepared.quick]).template
-            if found == nil {
-                // The quick pass is small and single-script: before calling a page "not a certificate",
-                // read it at full resolution in every Chinese script and English.
-                let careful = try pageReader.read(prepared, index: scanPage.index, languages: Self.carefulLanguages)
-                found = forms.classify([careful]).template
-                guard found != nil else { return PageResult(page: careful, template: nil) }
-                if found!.languages == Self.carefulLanguages { return PageResult(page: careful, template: found) }
+            defer {
+                if Self.timing {
+                    FileHandle.standardError.write(Data("timing page \(scanPage.index): deskew \(String(format: "%.2f", prepared.deskewSeconds)) s, quick \(String(format: "%.2f", prepared.quickSeconds)) s, total \(String(format: "%.2f", Date().timeIntervalSince(t0))) s\n".utf8))
+                }
             }
-            let template = found!
+            var reading = prepared.quick
+            var found = forms.classify([reading]).template
+            if found == nil && !prepared.quick.words.isEmpty {
+                // Not a simplified-Chinese or English form: before calling the page "not a
+                // certificate", read it in traditional Chinese too.
+                reading = try pageReader.read(prepared, index: scanPage.index, languages: Self.traditionalPass)
+                found = forms.classify([reading]).template
+            }
+            guard let template = found else {
+                return PageResult(page: reading, template: nil)  // cover letter, envelope, blank page
+            }
+            // Reuse the reading when it used every language the form needs (and so no other Chinese
+            // script than the form's own).
+            if Set(template.languages.split(separator: "+")).isSubset(of: Set(reading.languages.split(separator: "+"))) {
+                return PageResult(page: reading, template: template)
+            }
             let full = try pageReader.read(prepared, index: scanPage.index, languages: template.languages)
             // The full reading decides; when it no longer looks like that form, keep the quick verdict.
             let confirmed = forms.classify([full]).template ?? template

@@ -194,7 +194,7 @@ struct CertificateLayout: Sendable {
             l("公證事項：請求人於{appeared_minguo}親自到場，", gap: 30),
             l("本公證人確認其仍然生存，特此證明。"),
             l("臺灣臺北地方法院所屬民間公證人　__________", 32, .right, gap: 60),
-            l("中華民國{issued_minguo}", 34, .right),
+            l("中華民國{issued_minguo_bare}", 34, .right),
         ], seal: "民間公證人事務所", shows: ["name", "sex", "birth_date", "appeared_on", "issued_on", "issuer", "certificate_no", "ids"],
            idTypes: [.taiwanID]),
 

@@ -43,7 +43,9 @@ enum Renderer {
         if let seal {
             // A red seal over the issuer's name and date, as the missions stamp it.
             let cx = right - 1.1 * Double(dpi), cy = lastY - 0.35 * Double(dpi), r = 0.75 * Double(dpi)
-            cairo_set_source_rgba(cr, 0.85, 0.1, 0.1, 0.7)
+            // Stamp ink over toner mixes subtractively: black print stays black under the seal.
+            cairo_set_operator(cr, CAIRO_OPERATOR_MULTIPLY)
+            cairo_set_source_rgba(cr, 0.85, 0.1, 0.1, 0.8)
             cairo_set_line_width(cr, 0.06 * Double(dpi))
             cairo_new_path(cr)
             cairo_arc(cr, cx, cy, r, 0, 2 * .pi)
@@ -143,7 +145,7 @@ enum Encoder {
             }
             guard pixaWriteMemMultipageTiff(&data, &size, pixa) == 0 else { throw Failure(description: "tiff") }
         default:
-            return try pdf(pages, dpi: dpi, quality: quality)
+            return try pdf(pages, dpi: dpi, quality: quality, colour: colour)
         }
         guard let data else { throw Failure(description: "no data") }
         defer { free(data) }
@@ -153,7 +155,7 @@ enum Encoder {
     final class Sink { var bytes: [UInt8] = [] }
 
     /// A scanned PDF: each page one JPEG image (embedded as is, as scanners do).
-    static func pdf(_ pages: [UnsafeMutablePointer<PIX>], dpi: Int, quality: Int) throws -> [UInt8] {
+    static func pdf(_ pages: [UnsafeMutablePointer<PIX>], dpi: Int, quality: Int, colour: Bool) throws -> [UInt8] {
         let sink = Sink()
         let ctx = Unmanaged.passRetained(sink).toOpaque()
         defer { Unmanaged<Sink>.fromOpaque(ctx).release() }
@@ -165,10 +167,10 @@ enum Encoder {
         }, ctx, wPt, hPt)!
         let cr = cairo_create(surface)!
         for p in pages {
-            var g: UnsafeMutablePointer<PIX>? = gray(p)
+            var g: UnsafeMutablePointer<PIX>? = colour ? pixClone(p) : gray(p)
             defer { pixDestroy(&g) }
-            var w: Int32 = 0, h: Int32 = 0
-            pixGetDimensions(g, &w, &h, nil)
+            var w: Int32 = 0, h: Int32 = 0, depth: Int32 = 0
+            pixGetDimensions(g, &w, &h, &depth)
             let img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h)!
             let stride = Int(cairo_image_surface_get_stride(img))
             let dst = cairo_image_surface_get_data(img)!
@@ -178,8 +180,12 @@ enum Encoder {
                 let row = src + y * wpl
                 dst.withMemoryRebound(to: UInt32.self, capacity: stride / 4 * Int(h)) { d in
                     for x in 0..<Int(w) {
-                        let v = (row[x >> 2] >> UInt32(24 - 8 * (x & 3))) & 0xFF
-                        d[y * (stride / 4) + x] = (v << 16) | (v << 8) | v
+                        if depth == 32 {
+                            d[y * (stride / 4) + x] = row[x] >> 8  // Leptonica 0xRRGGBB00 → cairo 0x00RRGGBB
+                        } else {
+                            let v = (row[x >> 2] >> UInt32(24 - 8 * (x & 3))) & 0xFF
+                            d[y * (stride / 4) + x] = (v << 16) | (v << 8) | v
+                        }
                     }
                 }
             }

@@ -103,7 +103,10 @@ struct ScanGenerator {
             // samples show today's dates, so the form-date check has something to flag.
         }
         if layout.form == "consular-2015", rng.next() % 3 == 0 { person = SamplePerson(ssn: person.ssn, name: person.name, nameLatin: "", sex: person.sex, birth: person.birth, idType: person.idType, idNumber: person.idNumber, residence: person.residence) }
-        let vars = variables(person: person, appeared: appeared, issued: issued, layout: layout)
+        let traditional = ["hk", "macao", "taiwan"].contains(layout.kind) && layout.form != "macao-fss"
+        let printedName = traditional ? Traditional.convert(person.name) : person.name
+        var vars = variables(person: person, appeared: appeared, issued: issued, layout: layout)
+        vars["name"] = printedName
         let formats = ["pdf", "png", "jpg", "tif"]
         let format = formats[(index / 2) % formats.count]
         // Sheet-fed scanners write bilevel PNG/TIFF at 240–300 DPI; flatbeds grey or colour JPEG/PDF at 200–300.
@@ -120,7 +123,9 @@ struct ScanGenerator {
                                            traditional: ["hk", "macao", "taiwan"].contains(layout.kind))
         var image = rendered
         if damaged { image = Damage.apply(rendered, rng: &rng, dpi: dpi) }
-        let keepColour = damaged && format == "jpg"
+        // Flatbed scans of sealed certificates are usually in colour (PDF, JPEG); one in four of
+        // those is grey, where the seal stays as dark as the text it covers.
+        let keepColour = (format == "jpg" || format == "pdf") && index % 4 != 0
         var pages = [image]
         var coverLetter = false
         if layout.form != nil && index % 7 == 3 && (format == "pdf" || format == "tif") {
@@ -142,6 +147,7 @@ struct ScanGenerator {
         if layout.form != nil {
             var fields: [String: Any] = [:]
             let shows = layout.shows
+            // The registry's (simplified) name: lifecert reports names folded to simplified characters.
             fields["name"] = shows.contains("name") ? person.name : NSNull()
             fields["name_latin"] = shows.contains("name_latin") && !person.nameLatin.isEmpty ? person.nameLatin : NSNull()
             fields["sex"] = person.sex
@@ -193,6 +199,7 @@ struct ScanGenerator {
         v["issued_numeral"] = DateText.numeral(issued, zero: "〇")
         v["issued_en"] = DateText.en(issued, style: Int(rng.next() % 3))
         v["issued_minguo"] = DateText.minguo(issued)
+        v["issued_minguo_bare"] = String(DateText.minguo(issued).dropFirst(2))
         v["minguo_year"] = String(issued.year - 1911)
         v["cn_ric"] = p.idType == "CN_RIC" ? p.idNumber : RegistryGenerator.residentID(region: "440103", birth: birth, sex: p.sex == "M" ? .male : .female, seq: 7)
         v["hkid"] = p.idType == "HK_ID" ? IdentityNumbers.check(p.idNumber, as: .hongKongID).display : "A123456(3)"
@@ -271,4 +278,15 @@ enum DateText {
         let y = String(d.year).map { c -> String in c == "0" ? zero : digitsZh[Int(String(c))!] }.joined()
         return "\(y)年\(small(d.month))月\(small(d.day))日"
     }
+}
+
+/// Traditional forms of the simplified characters the generator's names use: Hong Kong, Macao and
+/// Taiwan documents print names in traditional characters (陈大文 → 陳大文).
+enum Traditional {
+    static let map: [Character: Character] = [
+        "陈": "陳", "张": "張", "黄": "黃", "吴": "吳", "杨": "楊", "郑": "鄭", "刘": "劉", "谢": "謝", "罗": "羅",
+        "麦": "麥", "冯": "馮", "邓": "鄧", "许": "許", "伟": "偉", "静": "靜", "丽": "麗", "强": "強", "军": "軍",
+        "艳": "艷", "杰": "傑", "涛": "濤", "华": "華", "辉": "輝", "国": "國", "荣": "榮", "兰": "蘭",
+    ]
+    static func convert(_ s: String) -> String { String(s.map { map[$0] ?? $0 }) }
 }

@@ -139,6 +139,8 @@ enum BadFiles {
         let prepared = try reader.prepare(upsideDown, index: 0)
         #expect(prepared.quarterTurns == 2)
         #expect(prepared.quick.text.uppercased().contains("CERTIFICATE"))
+        let upright = try reader.prepare(pages[0].image!, index: 0)
+        #expect(upright.quarterTurns == 0)
     }
 
     @Test func enginesAreNeverSharedBetweenThreads() throws {
