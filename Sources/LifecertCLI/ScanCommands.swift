@@ -313,6 +313,7 @@ final class IntakeRun {
     func report(_ o: [String: Any], line: String) {
         progress.finish()
         print(json ? compactJSON(o) : line)
+        fflush(nil)  // all output streams: a watcher's output reaches a log file as each case opens
     }
 
     /// Polls `folder`; a file is taken once its size and modification time have not changed for
@@ -420,7 +421,7 @@ struct CasesCommand: ParsableCommand {
                 if let f = c.fields, let obj = try? JSONSerialization.jsonObject(with: Data(f.utf8)) { o["reading"] = obj }
                 print(compactJSON(o))
             } else {
-                var line = "case \(c.id)  \(c.state.padding(toLength: 10, withPad: " ", startingAt: 0))  \(c.kind ?? "-")/\(c.form ?? "-")  \(c.originalName ?? "")"
+                var line = "case \(c.id)  \(c.state.padding(toLength: 10, withPad: " ", startingAt: 0))  \(c.originalName ?? "")"
                 if let f = c.fields, let obj = try? JSONSerialization.jsonObject(with: Data(f.utf8)) as? [String: Any] {
                     line += "  " + summaryLine(obj)
                 }

@@ -54,7 +54,7 @@ public struct PageReader: Sendable {
         let t1 = Date()
         if let dir = ProcessInfo.processInfo.environment["LIFECERT_DEBUG_IMAGES"], let png = image.pngData() {
             // Developer aid: the straightened page exactly as Tesseract gets it.
-            FileManager.default.createFile(atPath: "\(dir)/page-\(index)-\(UUID().uuidString.prefix(8)).png", contents: Data(png))
+            _ = FileManager.default.createFile(atPath: "\(dir)/page-\(index)-\(UUID().uuidString.prefix(8)).png", contents: Data(png))
         }
         let quick = try quickRead(image, index: index)
         return Prepared(image: image, quick: quick, skewDegrees: skew, quarterTurns: turns,

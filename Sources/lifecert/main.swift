@@ -13,4 +13,11 @@ if getenv("OMP_THREAD_LIMIT") == nil {
     // execv only returns on failure: carry on without the limit.
 }
 
+// A parent may have started us with signals blocked (the mask survives exec); a watcher must still
+// stop on SIGTERM from a service manager or SIGINT from Ctrl-C.
+var unblock = sigset_t()
+sigemptyset(&unblock)
+for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&unblock, sig) }
+sigprocmask(SIG_UNBLOCK, &unblock, nil)
+
 Lifecert.main()

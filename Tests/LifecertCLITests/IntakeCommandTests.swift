@@ -97,3 +97,44 @@ import Testing
         #expect(bad.stdout.contains("broken.yaml:"), "\(bad.stdout)")
     }
 }
+
+@Suite struct WatchTests {
+    /// `intake --watch` takes a file only once it has stopped growing, opens its case, and moves it
+    /// to done/ afterwards.
+    @Test func aWatchedFolderIsTakenInOnceEachFileIsComplete() throws {
+        let dir = Scratch()
+        let inbox = dir.path("inbox")
+        try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
+        let p = Process()
+        p.executableURL = CommandRunner.productsFolder.appendingPathComponent("lifecert")
+        p.arguments = ["intake", "--watch", inbox, "--json", "--store", dir.path("s.db"),
+                       "--forms", CommandRunner.repository.appendingPathComponent("forms").path]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        defer { if p.isRunning { p.terminate() } }
+        // A scanner writing slowly: half the file, a pause, then the rest.
+        let bytes = try Data(contentsOf: CommandRunner.repository.appendingPathComponent("samples/scans/scan-011-foreign-notary.png"))
+        let target = "\(inbox)/incoming.png"
+        FileManager.default.createFile(atPath: target, contents: bytes.prefix(bytes.count / 2))
+        Thread.sleep(forTimeInterval: 1.0)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: target))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: bytes.suffix(from: bytes.count / 2))
+        try handle.close()
+        let done = "\(inbox)/done/incoming.png"
+        let deadline = Date().addingTimeInterval(90)
+        while !FileManager.default.fileExists(atPath: done) && Date() < deadline { Thread.sleep(forTimeInterval: 0.5) }
+        #expect(FileManager.default.fileExists(atPath: done))
+        p.terminate()
+        p.waitUntilExit()
+        let lines = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
+        #expect(lines.count == 1, "one file, one case, no half-written file taken: \(lines)")
+        if let first = lines.first {
+            let o = try JSONSerialization.jsonObject(with: Data(first.utf8)) as! [String: Any]
+            #expect(o["kind"] as? String == "notary")
+            #expect(o["case_id"] != nil)
+        }
+    }
+}
