@@ -66,6 +66,9 @@ public struct CertificateFlag: Codable, Sendable, Equatable {
         case idSexMismatch = "id_sex_mismatch"
         /// An old 15-digit resident ID was converted to 18 digits (information).
         case idConverted = "id_converted"
+        /// An identity number that failed its check on the page reading was read again, alone, at
+        /// higher precision, and the second reading passes (information: compare with the scan).
+        case idReread = "id_reread"
         case appearedInFuture = "appeared_in_future"
         case issuedInFuture = "issued_in_future"
         case appearedAfterIssue = "appeared_after_issue"

@@ -121,6 +121,8 @@ public struct IntakePipeline: Sendable {
         var page: RecognizedPage
         var template: FormTemplate?
         var failure: String?
+        /// The straightened image the words' boxes refer to (for re-reading a field).
+        var image: GrayImage?
     }
 
     func readPage(_ scanPage: ScanPage) -> PageResult {
@@ -151,17 +153,17 @@ public struct IntakePipeline: Sendable {
                 found = forms.classify([reading]).template
             }
             guard let template = found else {
-                return PageResult(page: reading, template: nil)  // cover letter, envelope, blank page
+                return PageResult(page: reading, template: nil, image: prepared.image)  // cover letter, envelope, blank page
             }
             // Reuse the reading when it used every language the form needs (and so no other Chinese
             // script than the form's own).
             if Set(template.languages.split(separator: "+")).isSubset(of: Set(reading.languages.split(separator: "+"))) {
-                return PageResult(page: reading, template: template)
+                return PageResult(page: reading, template: template, image: prepared.image)
             }
             let full = try pageReader.read(prepared, index: scanPage.index, languages: template.languages)
             // The full reading decides; when it no longer looks like that form, keep the quick verdict.
             let confirmed = forms.classify([full]).template ?? template
-            return PageResult(page: full, template: confirmed)
+            return PageResult(page: full, template: confirmed, image: prepared.image)
         } catch {
             return PageResult(page: RecognizedPage(index: scanPage.index, width: 0, height: 0, source: .ocr, words: [], text: "", languages: ""),
                               template: nil, failure: "\(error)")
@@ -185,12 +187,62 @@ public struct IntakePipeline: Sendable {
             // Pages of the same form right after the first are its continuation; others are attachments.
             let group = Array(from..<to)
             let template = pages[s].template!
-            let certificatePages = group.filter { pages[$0].template == nil || pages[$0].template?.id == template.id }
-                .filter { $0 >= s }.map { pages[$0].page }
-            let extraction = forms.extract(template, pages: certificatePages, today: today)
+            let certificateIndices = group.filter { pages[$0].template == nil || pages[$0].template?.id == template.id }
+                .filter { $0 >= s }
+            let certificatePages = certificateIndices.map { pages[$0].page }
+            var extraction = forms.extract(template, pages: certificatePages, today: today)
+            if extraction.ids.contains(where: { !$0.valid }) {
+                var images: [Int: GrayImage] = [:]
+                for i in certificateIndices { if let img = pages[i].image { images[pages[i].page.index] = img } }
+                extraction = rereadIdentityNumbers(extraction, template: template, pages: certificatePages, images: images)
+            }
             docs.append(FoundDocument(pages: group, template: template, extraction: extraction, recognized: group.map { pages[$0].page }))
         }
         return docs
+    }
+}
+
+extension IntakePipeline {
+    /// Characters each identity number type may contain (Tesseract's whitelist for a re-reading).
+    static func whitelist(_ type: IdentityType) -> String {
+        switch type {
+        case .mainlandResidentID, .residencePermit: return "0123456789X"
+        case .macaoID: return "0123456789()"
+        case .hongKongID: return "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789()"
+        default: return "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+        }
+    }
+
+    /// Re-reads, alone and with only the characters its type allows (PSM 7, one line), each identity
+    /// number that failed its check on the page reading. When the second reading passes, the page
+    /// text is corrected there and the fields are read again, with an `id_reread` flag saying so;
+    /// otherwise nothing changes and the original flag stands. Never guesses a digit.
+    func rereadIdentityNumbers(_ extraction: ExtractedCertificate, template: FormTemplate, pages: [RecognizedPage],
+                               images: [Int: GrayImage]) -> ExtractedCertificate {
+        var pages = pages
+        var notes: [CertificateFlag] = []
+        for (i, id) in extraction.ids.enumerated() where !id.valid && i < extraction.idReadings.count {
+            let r = extraction.idReadings[i]
+            guard let box = r.box, let image = images[r.page], box.width > 0,
+                  let p = pages.firstIndex(where: { $0.index == r.page }) else { continue }
+            let pad = max(8, box.height / 2)
+            let x = max(0, box.x - pad), y = max(0, box.y - pad / 2)
+            let region = PageBox(x: x, y: y, width: min(image.width - x, box.width + 2 * pad),
+                                 height: min(image.height - y, box.height + pad))
+            guard let words = try? pageReader.pool.withEngine("eng", {
+                $0.recognizeRegion(image, box: region, mode: .singleLine, whitelist: Self.whitelist(id.type))
+            }) else { continue }
+            let text = words.map(\.text).joined()
+            let check = IdentityNumbers.check(text, as: id.type, today: today)
+            guard check.isValid, check.key != id.number, pages[p].text.contains(r.raw) else { continue }
+            pages[p].text = pages[p].text.replacingOccurrences(of: r.raw, with: check.display)
+            notes.append(CertificateFlag(code: .idReread, field: "ids", severity: .info,
+                message: "The \(id.type.rawValue) failed its check on the page reading and was read again on its own: \(IdentityNumbers.mask(check.key)) passes. Compare it with the scan."))
+        }
+        guard !notes.isEmpty else { return extraction }
+        var again = forms.extract(template, pages: pages, today: today)
+        again.flags += notes
+        return again
     }
 }
 
