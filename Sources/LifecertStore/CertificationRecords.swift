@@ -135,11 +135,16 @@ extension Store {
         }
     }
 
-    func refreshDerived(_ db: Database, ssn: String, registryDate: LocalDate?, applied: LocalDate?) throws {
-        let latest = try String.fetchOne(db, sql: """
+    /// The appearance date of the recipient's newest certification record that is not revoked.
+    func latestStandingCertification(_ db: Database, ssn: String) throws -> LocalDate? {
+        try String.fetchOne(db, sql: """
             SELECT max(certified_on) FROM certification_records c
             WHERE ssn = ? AND NOT EXISTS (SELECT 1 FROM certification_revocations v WHERE v.record_id = c.id)
             """, arguments: [ssn]).flatMap { LocalDate(iso: $0) }
+    }
+
+    func refreshDerived(_ db: Database, ssn: String, registryDate: LocalDate?, applied: LocalDate?) throws {
+        let latest = try latestStandingCertification(db, ssn: ssn)
         let last = [registryDate, latest].compactMap { $0 }.max()
         let (until, from) = derived(lastCertified: last, applied: applied)
         try db.execute(sql: "UPDATE recipients SET last_certified_on = ?, valid_until = ?, suspended_from = ? WHERE ssn = ?",

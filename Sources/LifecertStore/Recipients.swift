@@ -88,10 +88,7 @@ public final class RegistryImport: @unchecked Sendable {
                 if let old = try Row.fetchOne(select, arguments: [r.ssn]) {
                     let oldValues = Self.columns.map { old[$0] as DatabaseValue }
                     if oldValues == new { c.unchanged += 1; continue }
-                    let latestRecord = try String.fetchOne(db, sql: """
-                        SELECT max(certified_on) FROM certification_records c
-                        WHERE ssn = ? AND NOT EXISTS (SELECT 1 FROM certification_revocations v WHERE v.record_id = c.id)
-                        """, arguments: [r.ssn]).flatMap { LocalDate(iso: $0) }
+                    let latestRecord = try store.latestStandingCertification(db, ssn: r.ssn)
                     let last = [r.lastCertifiedOn, latestRecord].compactMap { $0 }.max()
                     let (until, from) = store.derived(lastCertified: last, applied: r.appliedOn)
                     let derivedValues: [DatabaseValue] = [
