@@ -3,6 +3,7 @@ import PackageDescription
 
 // Module map (one module per concern; see docs/ARCHITECTURE.md):
 //   LifecertDomain      – pure Swift rules: policy, certification dates, identity numbers, recipients
+//   LifecertNames       – personal names across scripts and romanisations (tables from Unihan)
 //   LifecertInterchange – reading outside files: CSV with encoding detection, the registry extract
 //   LifecertStore       – the store (SQLite through GRDB): schema, migrations, registry upsert, queries
 //   LifecertDocuments   – scans, rendering and OCR (Tesseract, poppler-glib, cairo, Leptonica)
@@ -30,6 +31,7 @@ let package = Package(
             providers: [.apt(["libpoppler-glib-dev", "libcairo2-dev"])]),
 
         .target(name: "LifecertDomain"),
+        .target(name: "LifecertNames"),
         .target(name: "LifecertInterchange", dependencies: ["LifecertDomain"]),
         .target(
             name: "LifecertStore",
@@ -57,12 +59,14 @@ let package = Package(
             ]),
 
         .testTarget(name: "LifecertDomainTests", dependencies: ["LifecertDomain"]),
+        .testTarget(name: "LifecertNamesTests", dependencies: ["LifecertNames"]),
         .testTarget(name: "LifecertInterchangeTests", dependencies: ["LifecertInterchange"]),
         .testTarget(
             name: "LifecertStoreTests",
             dependencies: ["LifecertStore", "LifecertInterchange", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "LifecertDocumentsTests", dependencies: ["LifecertDocuments"]),
         .testTarget(name: "LifecertFormsTests", dependencies: ["LifecertForms"]),
+        .testTarget(name: "LifecertIntakeTests", dependencies: ["LifecertIntake", "LifecertDomain"]),
         .testTarget(name: "LifecertCLITests", dependencies: ["LifecertCLI", "LifecertStore", "LifecertDomain"]),
     ],
     swiftLanguageModes: [.v6]

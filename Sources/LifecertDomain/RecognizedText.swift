@@ -11,6 +11,12 @@ public struct PageBox: Equatable, Sendable, Codable {
         self.width = width
         self.height = height
     }
+
+    /// True when `other` lies inside this box, allowing `slack` pixels on every side.
+    public func contains(_ other: PageBox, slack: Int = 0) -> Bool {
+        other.x >= x - slack && other.y >= y - slack
+            && other.x + other.width <= x + width + slack && other.y + other.height <= y + height + slack
+    }
 }
 
 /// One word (or, for Chinese, one run of characters) as OCR read it.

@@ -60,6 +60,8 @@ public enum DateReader {
         // 1º / 1ª (Portuguese ordinals) would become "1o" / "1a" under NFKC, and "1o" reads as 10.
         var s = FormText.normalizedString(text.replacingOccurrences(of: "º", with: "").replacingOccurrences(of: "ª", with: ""))
         s = ScriptFolding.fold(s)
+        // "4de Março de 1939": OCR lost the space after the day.
+        s = s.replacingOccurrences(of: #"([0-9])de "#, with: "$1 de ", options: .regularExpression)
         s = trimEnds(s)
         guard !s.isEmpty, s.count <= 80 else { return nil }
 

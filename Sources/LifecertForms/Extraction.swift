@@ -69,6 +69,9 @@ public struct CertificateFlag: Codable, Sendable, Equatable {
         /// An identity number that failed its check on the page reading was read again, alone, at
         /// higher precision, and the second reading passes (information: compare with the scan).
         case idReread = "id_reread"
+        /// The Chinese name was read two ways by two models; the more confident characters were
+        /// taken (information: compare with the scan).
+        case nameUncertain = "name_uncertain"
         case appearedInFuture = "appeared_in_future"
         case issuedInFuture = "issued_in_future"
         case appearedAfterIssue = "appeared_after_issue"
@@ -412,7 +415,7 @@ struct Extractor {
             if let d = date { value = d.date.description; valid = true } else { value = s }
         case .id:
             let types = spec.idTypes.isEmpty ? [IdentityType]() : spec.idTypes
-            var checks = types.map { IdentityNumbers.check(s, as: $0, today: today) }
+            var checks = types.map { IdentityNumbers.check(Self.digitsAfterPrefix(s, type: $0), as: $0, today: today) }
             if checks.isEmpty { checks = [IdentityNumbers.check(s, today: today)] }
             let chosen = checks.first(where: \.isValid) ?? checks[0]
             check = chosen
@@ -453,6 +456,27 @@ struct Extractor {
             t = Substring(t.trimmingCharacters(in: .whitespaces))
         }
         return String(t)
+    }
+
+    /// For a passport or a travel permit (letters, then digits only): a letter O after the leading
+    /// letters is read as the digit 0, which OCR confuses it with. Types with a check digit are left
+    /// alone, so their check still catches every misreading.
+    static func digitsAfterPrefix(_ s: String, type: IdentityType) -> String {
+        guard !type.hasCheckDigit, [.chinesePassport, .foreignPassport, .homeReturnPermit].contains(type) else { return s }
+        var out = ""
+        var seenDigit = false
+        for c in s {
+            if c.isNumber { seenDigit = true }
+            out.append(seenDigit && (c == "O" || c == "o") ? "0" : c)
+        }
+        // "EJO211179": the O right after the letters is followed by digits only.
+        if !seenDigit { return s }
+        let letters = out.prefix(while: { $0.isLetter && $0 != "O" })
+        let rest = out.dropFirst(letters.count)
+        if letters.count >= 1, letters.count <= 2, rest.first == "O", rest.dropFirst().allSatisfy({ $0.isNumber || $0 == " " }) {
+            return String(letters) + "0" + rest.dropFirst()
+        }
+        return out
     }
 
     static func apply(_ step: NormalizeStep, _ s: String) -> String {

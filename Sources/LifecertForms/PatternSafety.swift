@@ -36,10 +36,11 @@ public enum PatternMacros {
         "moid": #"(?:[0-9]\s?[0-9]{6}\s?\(?\s?[0-9]\s?\)?)"#,
         // Taiwan ID: a letter and nine digits.
         "twid": #"(?:[A-Z]\s?[0-9](?:\s?[0-9]){8})"#,
-        // Passport: one or two letters and 6–9 digits, or 8–10 digits.
-        "passport": #"(?:[A-Z]{1,2}\s?[0-9](?:\s?[0-9]){5,8}|[0-9]{8,10})"#,
-        // Mainland Travel Permit for HK/Macao residents: H/M (HA/MA) and 7–10 digits.
-        "permit": #"(?:[HM][A-Z]?\s?[0-9](?:\s?[0-9]){6,9})"#,
+        // Passport: one or two letters and 6–9 digits, or 8–10 digits. A letter O among the digits
+        // is OCR's reading of 0 (the extractor reads it as 0: no passport has a letter there).
+        "passport": #"(?:[A-Z]{1,2}\s?[0-9O](?:\s?[0-9O]){5,8}(?![0-9A-Z])|[0-9]{8,10})"#,
+        // Mainland Travel Permit for HK/Macao residents: H/M (HA/MA) and 7–10 digits (O read as 0, as above).
+        "permit": #"(?:[HM][A-Z]?\s?[0-9O](?:\s?[0-9O]){6,9}(?![0-9A-Z]))"#,
         // A Chinese certificate number: an optional bracketed part ((2026), (2006加领)), at least one
         // character of words, 第, a serial, 号.
         "cn_cert_no": #"(?:(?:[(\[〔【〈《][\p{Han}0-9A-Z]{1,12}[)\]〕】〉》])?[\p{Han}A-Z0-9]{1,16}?第\s?[0-9A-Z-]{1,20}\s?号)"#,

@@ -82,6 +82,7 @@ struct RefusedDate: Sendable, CustomTestStringConvertible {
         // Portuguese and others
         DateCase("5 de Março de 2024", "2024-03-05"),
         DateCase("5 de Marco de 2024", "2024-03-05"),
+        DateCase("4de Marco de 1939", "1939-03-04"),  // OCR lost the space after the day
         DateCase("8 de Outubro de 2026", "2026-10-08"),
         DateCase("1º de Fevereiro de 1950", "1950-02-01"),
         DateCase("14 de Maio de 1956", "1956-05-14"),

@@ -314,4 +314,15 @@ func extract(_ text: String, form: String, pages extra: [RecognizedPage] = [], o
         let confidence = c.jsonObject()["confidence"] as! [String: Any]
         #expect(confidence["issued_on"] == nil && confidence["birth_date"] as? Double == 0.9)
     }
+
+    /// A letter O where a passport or permit can only have a digit is read as 0; a number with a
+    /// check digit is never changed (its check catches the misreading instead).
+    @Test(arguments: [
+        ("EJO211179", IdentityType.chinesePassport, "EJ0211179"), ("EGO42O604", .chinesePassport, "EG0420604"),
+        ("H8758811O", .homeReturnPermit, "H87588110"), ("44010619391017961O", .mainlandResidentID, "44010619391017961O"),
+        ("OA1234567", .foreignPassport, "OA1234567"),
+    ])
+    func aLetterOAmongDigitsIsReadAsZeroOnlyWhereNoCheckDigitGuards(_ raw: String, _ type: IdentityType, _ expected: String) {
+        #expect(Extractor.digitsAfterPrefix(raw, type: type) == expected)
+    }
 }
