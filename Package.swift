@@ -4,6 +4,7 @@ import PackageDescription
 // Module map (one module per concern; see docs/ARCHITECTURE.md):
 //   LifecertDomain      – pure Swift rules: policy, certification dates, identity numbers, recipients
 //   LifecertNames       – personal names across scripts and romanisations (tables from Unihan)
+//   LifecertMatching    – linking a certificate to its recipient: candidates, Fellegi–Sunter scores, checks
 //   LifecertInterchange – reading outside files: CSV with encoding detection, the registry extract
 //   LifecertStore       – the store (SQLite through GRDB): schema, migrations, registry upsert, queries
 //   LifecertDocuments   – scans, rendering and OCR (Tesseract, poppler-glib, cairo, Leptonica)
@@ -32,21 +33,22 @@ let package = Package(
 
         .target(name: "LifecertDomain"),
         .target(name: "LifecertNames"),
+        .target(name: "LifecertMatching", dependencies: ["LifecertDomain", "LifecertNames"]),
         .target(name: "LifecertInterchange", dependencies: ["LifecertDomain"]),
         .target(
             name: "LifecertStore",
             dependencies: [
-                "LifecertDomain",
+                "LifecertDomain", "LifecertNames",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(name: "LifecertDocuments", dependencies: ["LifecertDomain", "CTesseract", "CPoppler"]),
         .target(name: "LifecertForms", dependencies: ["LifecertDomain", .product(name: "Yams", package: "Yams")]),
-        .target(name: "LifecertIntake", dependencies: ["LifecertDomain", "LifecertDocuments", "LifecertForms", "LifecertStore"]),
+        .target(name: "LifecertIntake", dependencies: ["LifecertDomain", "LifecertDocuments", "LifecertForms", "LifecertStore", "LifecertMatching", "LifecertNames"]),
         .target(
             name: "LifecertCLI",
             dependencies: [
-                "LifecertDomain", "LifecertInterchange", "LifecertStore", "LifecertDocuments", "LifecertForms", "LifecertIntake",
+                "LifecertDomain", "LifecertInterchange", "LifecertStore", "LifecertDocuments", "LifecertForms", "LifecertIntake", "LifecertMatching",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]),
@@ -60,6 +62,7 @@ let package = Package(
 
         .testTarget(name: "LifecertDomainTests", dependencies: ["LifecertDomain"]),
         .testTarget(name: "LifecertNamesTests", dependencies: ["LifecertNames"]),
+        .testTarget(name: "LifecertMatchingTests", dependencies: ["LifecertMatching", "LifecertDomain"]),
         .testTarget(name: "LifecertInterchangeTests", dependencies: ["LifecertInterchange"]),
         .testTarget(
             name: "LifecertStoreTests",

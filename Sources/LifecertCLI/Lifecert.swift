@@ -12,7 +12,7 @@ public struct Lifecert: ParsableCommand {
             Exit codes: 0 ok, 1 failed, 3 done with rejected rows, 4 unreadable input, 5 store problem,
             6 not found, 7 bad policy file, 64 wrong usage. See docs/CLI.md.
             """,
-        subcommands: [IntakeCommand.self, ExtractCommand.self, CasesCommand.self, FormsCommand.self, IDCommand.self,
+        subcommands: [IntakeCommand.self, ExtractCommand.self, CasesCommand.self, MatchCommand.self, FormsCommand.self, IDCommand.self,
                       RegistryCommand.self, StoreCommand.self, PolicyCommand.self, VersionCommand.self])
 
     public init() {}

@@ -5,6 +5,7 @@ import LifecertDocuments
 import LifecertDomain
 import LifecertForms
 import LifecertIntake
+import LifecertMatching
 import LifecertStore
 
 /// Options for commands that read scans.
@@ -209,7 +210,12 @@ struct IntakeCommand: ParsableCommand {
                                     scannedBy: scannedBy ?? Store.currentLogin())
         let pipeline = IntakePipeline(forms: library, workers: scan.workers ?? ProcessInfo.processInfo.activeProcessorCount,
                                       today: try options.todayDate())
-        let run = IntakeRun(store: store, pipeline: pipeline, envelope: envelope, json: json)
+        let policy = try options.loadPolicy()
+        let issuers: RecognisedIssuers?
+        do { issuers = try RecognisedIssuers.load(folder: scan.formsFolder) } catch { throw fail("\(error)", .badInput) }
+        let matcher = try Matcher(directory: StoreDirectory(store: store), thresholds: MatchThresholds(policy: policy))
+        let linker = CaseLinker(matcher: matcher, policy: policy, today: try options.todayDate(), issuers: issuers)
+        let run = IntakeRun(store: store, pipeline: pipeline, linker: linker, envelope: envelope, json: json)
         try run.resumeUnfinished()
         if !files.isEmpty {
             try run.take(try expandPaths(files))
@@ -226,14 +232,17 @@ struct IntakeCommand: ParsableCommand {
 final class IntakeRun {
     let store: Store
     let pipeline: IntakePipeline
+    let linker: CaseLinker
     let envelope: EnvelopeInfo
     let json: Bool
     var files = 0, pages = 0, cases = 0, duplicates = 0, unreadable = 0
+    var linked = 0, toReview = 0, noMatch = 0
     let progress = ProgressLine()
 
-    init(store: Store, pipeline: IntakePipeline, envelope: EnvelopeInfo, json: Bool) {
+    init(store: Store, pipeline: IntakePipeline, linker: CaseLinker, envelope: EnvelopeInfo, json: Bool) {
         self.store = store
         self.pipeline = pipeline
+        self.linker = linker
         self.envelope = envelope
         self.json = json
     }
@@ -299,12 +308,32 @@ final class IntakeRun {
             for d in outcome.documents {
                 var o = documentJSON(file: outcome.path, outcome: outcome, document: d)
                 let kind = o["kind"] as? String
-                let id = try store.openCase(scanID: scan.id, state: "READ", kind: kind, form: d.template?.id,
-                                            fieldsJSON: compactJSON(o), reason: nil, actor: envelope.scannedBy)
+                let fields = compactJSON(o)
+                var state = "READ"
+                var link: CaseLink?
+                var matchLine = ""
+                if d.template != nil {
+                    // Every certificate is matched: linked automatically, or queued for a reviewer.
+                    let l = try linker.link(d.extraction)
+                    state = l.match.decision == .auto ? "MATCHED" : "NEEDS_MATCH"
+                    link = CaseLink(decision: l.match.decision.rawValue, recipientSSN: l.match.decision == .auto ? l.match.ssn : nil,
+                                    proposedSSN: l.match.decision == .review ? l.match.ssn : nil,
+                                    certificateNo: d.extraction.certificateNo?.value,
+                                    matchJSON: compactJSON(l.matchJSON()), flagsJSON: compactJSON(l.flagsJSON()))
+                    o["match"] = l.matchJSON()
+                    o["flags"] = ((o["flags"] as? [Any]) ?? []) + l.flagsJSON()
+                    switch l.match.decision {
+                    case .auto: linked += 1; matchLine = "  → \(l.match.ssn!) (auto, \(MatchScore.format(l.match.score ?? 0)))"
+                    case .review: toReview += 1; matchLine = "  → review (\(l.match.candidates.count) candidate(s))"
+                    case .none: noMatch += 1; matchLine = "  → no match"
+                    }
+                }
+                let id = try store.openCase(scanID: scan.id, state: state, kind: kind, form: d.template?.id,
+                                            fieldsJSON: fields, reason: nil, actor: envelope.scannedBy, link: link)
                 cases += 1
                 o["case_id"] = id
                 o["scan_id"] = scan.id
-                report(o, line: "\(outcome.path): case \(id)  \(summaryLine(o))")
+                report(o, line: "\(outcome.path): case \(id)  \(summaryLine(o))\(matchLine)")
             }
             progress.update { t in "\(self.files) files · \(self.pages) pages · \(String(format: "%.1f", Double(self.pages) / max(t, 0.001) * 60)) pages/min" }
         }
@@ -356,6 +385,9 @@ final class IntakeRun {
     func printSummary() {
         progress.finish()
         printError("\(files) file(s), \(pages) page(s): \(cases) case(s) opened, \(duplicates) duplicate scan(s), \(unreadable) unreadable")
+        if linked + toReview + noMatch > 0 {
+            printError("matching: \(linked) linked automatically, \(toReview) for review, \(noMatch) with no match in the registry")
+        }
     }
 }
 

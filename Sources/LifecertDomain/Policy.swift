@@ -34,6 +34,12 @@ public struct CertificationPolicy: Codable, Sendable, Equatable {
     public var suspensionReasonCode: String = "1201"
     /// Oldest acceptable certificate, in months between the appearance date and examination. Default 6.
     public var maxCertificateAgeMonths: Int = 6
+    /// Matching (docs/MATCHING.md): the lowest score (sum of log2 weights) an automatic link may have.
+    public var matchAutoMinScore: Double = 25
+    /// Below this score a candidate is not proposed; no candidate left means "no match".
+    public var matchReviewMinScore: Double = 5
+    /// The best candidate must lead the second by this much to link automatically.
+    public var matchRunnerUpMargin: Double = 10
 
     public static let defaultSchedules: [BenefitType: BackPaySchedule] = [
         .enterprisePension: .cutoffDay,
@@ -74,6 +80,15 @@ public struct CertificationPolicy: Codable, Sendable, Equatable {
         if !(1...60).contains(maxCertificateAgeMonths) {
             problems.append("max_certificate_age_months is \(maxCertificateAgeMonths); it must be between 1 and 60.")
         }
+        if matchReviewMinScore >= matchAutoMinScore {
+            problems.append("match_review_min_score (\(matchReviewMinScore)) must be below match_auto_min_score (\(matchAutoMinScore)).")
+        }
+        if matchAutoMinScore < 15 {
+            problems.append("match_auto_min_score is \(matchAutoMinScore); below 15 a birth date and a common name alone could link automatically.")
+        }
+        if matchRunnerUpMargin < 3 {
+            problems.append("match_runner_up_margin is \(matchRunnerUpMargin); it must be at least 3 (eight times likelier) so that a close second candidate sends the case to a reviewer.")
+        }
         if suspensionReasonCode.isEmpty {
             problems.append("suspension_reason_code is empty; the payment system needs a code (default 1201).")
         }
@@ -89,6 +104,9 @@ public struct CertificationPolicy: Codable, Sendable, Equatable {
         case backPaySchedules = "back_pay_schedules"
         case suspensionReasonCode = "suspension_reason_code"
         case maxCertificateAgeMonths = "max_certificate_age_months"
+        case matchAutoMinScore = "match_auto_min_score"
+        case matchReviewMinScore = "match_review_min_score"
+        case matchRunnerUpMargin = "match_runner_up_margin"
     }
 
     /// Decodes a policy file; every key is optional and falls back to the default.
@@ -102,6 +120,9 @@ public struct CertificationPolicy: Codable, Sendable, Equatable {
         followingMonthBackPayDay = try c.decodeIfPresent(Int.self, forKey: .followingMonthBackPayDay) ?? d.followingMonthBackPayDay
         suspensionReasonCode = try c.decodeIfPresent(String.self, forKey: .suspensionReasonCode) ?? d.suspensionReasonCode
         maxCertificateAgeMonths = try c.decodeIfPresent(Int.self, forKey: .maxCertificateAgeMonths) ?? d.maxCertificateAgeMonths
+        matchAutoMinScore = try c.decodeIfPresent(Double.self, forKey: .matchAutoMinScore) ?? d.matchAutoMinScore
+        matchReviewMinScore = try c.decodeIfPresent(Double.self, forKey: .matchReviewMinScore) ?? d.matchReviewMinScore
+        matchRunnerUpMargin = try c.decodeIfPresent(Double.self, forKey: .matchRunnerUpMargin) ?? d.matchRunnerUpMargin
         var schedules = d.backPaySchedules
         if let raw = try c.decodeIfPresent([String: String].self, forKey: .backPaySchedules) {
             for (k, v) in raw {
@@ -131,5 +152,8 @@ public struct CertificationPolicy: Codable, Sendable, Equatable {
         try c.encode(raw, forKey: .backPaySchedules)
         try c.encode(suspensionReasonCode, forKey: .suspensionReasonCode)
         try c.encode(maxCertificateAgeMonths, forKey: .maxCertificateAgeMonths)
+        try c.encode(matchAutoMinScore, forKey: .matchAutoMinScore)
+        try c.encode(matchReviewMinScore, forKey: .matchReviewMinScore)
+        try c.encode(matchRunnerUpMargin, forKey: .matchRunnerUpMargin)
     }
 }

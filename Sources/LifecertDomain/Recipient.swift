@@ -24,11 +24,14 @@ public struct Recipient: Equatable, Sendable, Codable {
     /// For a new urban-rural resident pensioner: the application date, from the optional
     /// `applied_on` column; the suspension count starts the month after it while no certification exists.
     public var appliedOn: LocalDate?
+    /// The recorded date of death, from the optional `died_on` column (a certificate showing an
+    /// appearance after it is a fraud signal, SPEC.md rule 10).
+    public var diedOn: LocalDate?
 
     public init(ssn: String, name: String, nameLatin: String? = nil, sex: Sex, birthDate: LocalDate,
                 idType: IdentityType, idNumber: String, benefitType: BenefitType, benefitStatus: BenefitStatus,
                 eligible: Bool, residence: String, lastCertifiedOn: LocalDate? = nil, phone: String? = nil,
-                office: String, appliedOn: LocalDate? = nil) {
+                office: String, appliedOn: LocalDate? = nil, diedOn: LocalDate? = nil) {
         self.ssn = ssn
         self.name = name
         self.nameLatin = nameLatin
@@ -44,5 +47,6 @@ public struct Recipient: Equatable, Sendable, Codable {
         self.phone = phone
         self.office = office
         self.appliedOn = appliedOn
+        self.diedOn = diedOn
     }
 }

@@ -6,9 +6,13 @@ public enum FormLibraryError: Error, CustomStringConvertible, Sendable {
     case unreadableFolder(String, String)
     /// Loading in strict mode found errors.
     case problems([FormProblem])
+    /// A line of `recognised-issuers.txt` that cannot be used.
+    case badIssuerList(file: String, line: Int, message: String)
 
     public var description: String {
         switch self {
+        case .badIssuerList(let file, let line, let message):
+            return "\(file):\(line): \(message); fix the line (see the comment at the top of the file)"
         case .unreadableFolder(let path, let why): return "cannot read the template folder \(path): \(why)"
         case .problems(let p): return "the templates have \(p.count) problem(s):\n" + p.map(\.description).joined(separator: "\n")
         }

@@ -39,7 +39,7 @@ public enum RegistryRow: Sendable, Equatable {
 public final class RegistryExtract: Sequence, IteratorProtocol {
     public static let requiredColumns = ["ssn", "name", "sex", "birth_date", "id_type", "id_number",
                                          "benefit_type", "benefit_status", "eligible", "residence", "office"]
-    public static let optionalColumns = ["name_latin", "last_certified_on", "phone", "applied_on"]
+    public static let optionalColumns = ["name_latin", "last_certified_on", "phone", "applied_on", "died_on"]
 
     private let csv: CSVReader
     private let columnIndex: [String: Int]
@@ -154,6 +154,7 @@ public final class RegistryExtract: Sequence, IteratorProtocol {
         }
         let lastCertified = date("last_certified_on", required: false)
         let applied = date("applied_on", required: false)
+        let died = date("died_on", required: false)
         let office = required("office")
         let nameLatin = value("name_latin")
         let phone = value("phone")
@@ -176,7 +177,7 @@ public final class RegistryExtract: Sequence, IteratorProtocol {
 
         guard reasons.isEmpty, let ssn, let name, let sex, let b = birth ?? nil, let idType, let idKey,
               let benefit, let status, let eligible, let residence, let office,
-              let lastCertified, let applied else {
+              let lastCertified, let applied, let died else {
             return .rejected(line: line, reasons: reasons.isEmpty ? ["the row is incomplete"] : reasons)
         }
         seenSSN[ssn] = line
@@ -184,7 +185,7 @@ public final class RegistryExtract: Sequence, IteratorProtocol {
             ssn: ssn, name: name, nameLatin: nameLatin.isEmpty ? nil : nameLatin, sex: sex, birthDate: b,
             idType: idType, idNumber: idKey, benefitType: benefit, benefitStatus: status, eligible: eligible,
             residence: residence, lastCertifiedOn: lastCertified, phone: phone.isEmpty ? nil : phone,
-            office: office, appliedOn: applied)
+            office: office, appliedOn: applied, diedOn: died)
         return .recipient(line: line, recipient, warnings: warnings)
     }
 }

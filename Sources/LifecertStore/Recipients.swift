@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LifecertDomain
+import LifecertNames
 
 /// A recipient as the store holds them: the registry's data and the dates lifecert derives.
 public struct RecipientRecord: Sendable, Equatable {
@@ -23,7 +24,7 @@ public struct RecipientRecord: Sendable, Equatable {
             benefitType: BenefitType(rawValue: row["benefit_type"]) ?? .enterprisePension,
             benefitStatus: BenefitStatus(rawValue: row["benefit_status"])!, eligible: row["eligible"],
             residence: row["residence"], lastCertifiedOn: date("registry_last_certified_on"),
-            phone: row["phone"], office: row["office"], appliedOn: date("applied_on"))
+            phone: row["phone"], office: row["office"], appliedOn: date("applied_on"), diedOn: date("died_on"))
         registryLastCertifiedOn = date("registry_last_certified_on")
         lastCertifiedOn = date("last_certified_on")
         validUntil = date("valid_until")
@@ -60,12 +61,13 @@ public final class RegistryImport: @unchecked Sendable {
 
     static let columns = ["ssn", "name", "name_latin", "sex", "birth_date", "id_type", "id_number", "benefit_type",
                           "benefit_status", "eligible", "residence", "registry_last_certified_on", "phone", "office",
-                          "applied_on"]
+                          "applied_on", "died_on", "name_folded"]
 
     static func values(_ r: Recipient) -> [DatabaseValueConvertible?] {
         [r.ssn, r.name, r.nameLatin, r.sex.rawValue, r.birthDate.description, r.idType.rawValue, r.idNumber,
          r.benefitType.rawValue, r.benefitStatus.rawValue, r.eligible ? 1 : 0, r.residence,
-         r.lastCertifiedOn?.description, r.phone, r.office, r.appliedOn?.description]
+         r.lastCertifiedOn?.description, r.phone, r.office, r.appliedOn?.description, r.diedOn?.description,
+         HanCharacters.simplified(r.name)]
     }
 
     /// Upserts one chunk of checked rows in one transaction. Call with ~1,000–10,000 rows.
@@ -83,6 +85,11 @@ public final class RegistryImport: @unchecked Sendable {
                     last_certified_on = ?, valid_until = ?, suspended_from = ?, import_id = ?, updated_at = ?
                 WHERE ssn = ?
                 """)
+            let dropKeys = try db.cachedStatement(sql: "DELETE FROM recipient_name_keys WHERE ssn = ?")
+            let addKey = try db.cachedStatement(sql: "INSERT OR IGNORE INTO recipient_name_keys (key, ssn) VALUES (?, ?)")
+            func index(_ r: Recipient) throws {
+                for k in NameBlocking.registryKeys(name: r.name, nameLatin: r.nameLatin) { try addKey.execute(arguments: [k, r.ssn]) }
+            }
             for r in chunk {
                 let new = Self.values(r).map { $0?.databaseValue ?? .null }
                 if let old = try Row.fetchOne(select, arguments: [r.ssn]) {
@@ -96,6 +103,10 @@ public final class RegistryImport: @unchecked Sendable {
                         id.databaseValue, now.databaseValue, r.ssn.databaseValue,
                     ]
                     try update.execute(arguments: StatementArguments(Array(new.dropFirst()) + derivedValues))
+                    if old["name"] as String? != r.name || old["name_latin"] as String? != r.nameLatin {
+                        try dropKeys.execute(arguments: [r.ssn])
+                        try index(r)
+                    }
                     var before: [String: String] = [:]
                     var after: [String: String] = [:]
                     for (i, col) in Self.columns.enumerated() where oldValues[i] != new[i] {
@@ -112,6 +123,7 @@ public final class RegistryImport: @unchecked Sendable {
                         id.databaseValue, now.databaseValue,
                     ]
                     try insert.execute(arguments: StatementArguments(new + derivedValues))
+                    try index(r)
                     c.inserted += 1
                 }
             }

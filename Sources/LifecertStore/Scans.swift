@@ -78,6 +78,34 @@ public struct CaseRecord: Sendable, Equatable {
     public let fields: String?
     public let createdAt: String
     public let originalName: String?
+    public let recipientSSN: String?
+    public let matchDecision: String?
+    /// The match (candidates and their explanations) and the link-time flags, as JSON.
+    public let match: String?
+    public let linkFlags: String?
+}
+
+/// A case's match, as intake stores it (see `LifecertMatching`).
+public struct CaseLink: Sendable {
+    /// `auto`, `review` or `none`.
+    public var decision: String
+    /// Set only for an automatic link.
+    public var recipientSSN: String?
+    /// The best candidate proposed to the reviewer (`review`).
+    public var proposedSSN: String?
+    public var certificateNo: String?
+    /// The whole match (candidates, contributions, reason) and the link-time flags, as JSON.
+    public var matchJSON: String
+    public var flagsJSON: String
+
+    public init(decision: String, recipientSSN: String?, proposedSSN: String?, certificateNo: String?, matchJSON: String, flagsJSON: String) {
+        self.decision = decision
+        self.recipientSSN = recipientSSN
+        self.proposedSSN = proposedSSN
+        self.certificateNo = certificateNo
+        self.matchJSON = matchJSON
+        self.flagsJSON = flagsJSON
+    }
 }
 
 /// What intake knows about the envelope (all optional).
@@ -134,21 +162,29 @@ extension Store {
         }
     }
 
-    /// Opens a case for a scan in state `READ` (fields read), `UNREADABLE` or, for a page that is no
-    /// certificate, `READ` with kind `none`, in one transaction with its event.
+    /// Opens a case for a scan in one transaction with its event: `READ` (fields read; also a page
+    /// that is no certificate, kind `none`), `UNREADABLE`, or after matching `MATCHED` (linked
+    /// automatically to `link.recipientSSN`) or `NEEDS_MATCH` (a reviewer decides).
     @discardableResult
     public func openCase(scanID: Int64, state: String, kind: String?, form: String?, fieldsJSON: String?,
-                         reason: String?, actor: String) throws -> Int64 {
+                         reason: String?, actor: String, link: CaseLink? = nil) throws -> Int64 {
         try pool.write { db in
             let now = Store.timestamp()
             try db.execute(sql: """
-                INSERT INTO cases (scan_id, state, kind, form, fields, created_by, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [scanID, state, kind, form, fieldsJSON, actor, now, now])
+                INSERT INTO cases (scan_id, state, kind, form, fields, created_by, created_at, updated_at,
+                                   recipient_ssn, certificate_no, match_decision, match, link_flags)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [scanID, state, kind, form, fieldsJSON, actor, now, now,
+                                 link?.recipientSSN, link?.certificateNo, link?.decision, link?.matchJSON, link?.flagsJSON])
             let id = db.lastInsertedRowID
+            var after = ["state": state, "kind": kind ?? "", "form": form ?? "", "scan": String(scanID)]
+            if let link {
+                after["match"] = link.decision
+                if let ssn = link.recipientSSN { after["recipient"] = ssn }
+                if let ssn = link.proposedSSN { after["proposed"] = ssn }
+            }
             try appendEvent(db, actor: actor, entity: "case", entityID: String(id), action: "OPENED",
-                            after: Store.json(["state": state, "kind": kind ?? "", "form": form ?? "", "scan": String(scanID)]),
-                            reason: reason, at: now)
+                            after: Store.json(after), reason: reason, at: now)
             return id
         }
     }
@@ -177,7 +213,17 @@ extension Store {
 
     static func caseRecord(_ r: Row) -> CaseRecord {
         CaseRecord(id: r["id"], scanID: r["scan_id"], state: r["state"], kind: r["kind"], form: r["form"],
-                   fields: r["fields"], createdAt: r["created_at"], originalName: r["original_name"])
+                   fields: r["fields"], createdAt: r["created_at"], originalName: r["original_name"],
+                   recipientSSN: r["recipient_ssn"], matchDecision: r["match_decision"], match: r["match"], linkFlags: r["link_flags"])
+    }
+
+    /// One case by id.
+    public func caseRecord(id: Int64) throws -> CaseRecord? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT c.*, s.original_name FROM cases c LEFT JOIN scans s ON s.id = c.scan_id WHERE c.id = ?
+                """, arguments: [id]).map(Self.caseRecord)
+        }
     }
 
     /// Scans archived without any case (a crash between the two): intake finishes them on its next run.

@@ -1,4 +1,5 @@
 import GRDB
+import LifecertNames
 
 /// The store's schema as an ordered list of migrations. Never edit a migration that has shipped:
 /// add a new one. A store that has a migration this list lacks was written by a newer lifecert
@@ -8,6 +9,7 @@ enum Schema {
         var m = DatabaseMigrator()
         m.registerMigration("v1-registry", migrate: v1Registry)
         m.registerMigration("v2-cases-and-records", migrate: v2CasesAndRecords)
+        m.registerMigration("v3-matching", migrate: v3Matching)
         return m
     }
 
@@ -177,5 +179,35 @@ enum Schema {
             CREATE TRIGGER scans_no_delete BEFORE DELETE ON scans
             BEGIN SELECT RAISE(ABORT, 'an archived scan is never deleted'); END;
             """)
+    }
+
+    /// Matching: the folded name and blocking keys of every recipient (``NameBlocking``), the date
+    /// of death, and on cases the certificate number, the match and the link-time flags.
+    static func v3Matching(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE recipients ADD COLUMN died_on TEXT;
+            ALTER TABLE recipients ADD COLUMN name_folded TEXT;
+            CREATE TABLE recipient_name_keys (
+                key TEXT NOT NULL,
+                ssn TEXT NOT NULL REFERENCES recipients(ssn),
+                PRIMARY KEY (key, ssn)
+            ) WITHOUT ROWID;
+            CREATE INDEX recipient_name_keys_by_ssn ON recipient_name_keys (ssn);
+            ALTER TABLE cases ADD COLUMN certificate_no TEXT;
+            ALTER TABLE cases ADD COLUMN match_decision TEXT CHECK (match_decision IN ('auto', 'review', 'none'));
+            ALTER TABLE cases ADD COLUMN match TEXT;
+            ALTER TABLE cases ADD COLUMN link_flags TEXT;
+            CREATE INDEX cases_by_certificate_no ON cases (certificate_no) WHERE certificate_no IS NOT NULL;
+            """)
+        // Recipients stored before this version get their folded names and keys now.
+        let rows = try Row.fetchAll(db, sql: "SELECT ssn, name, name_latin FROM recipients")
+        let setName = try db.makeStatement(sql: "UPDATE recipients SET name_folded = ? WHERE ssn = ?")
+        let addKey = try db.makeStatement(sql: "INSERT OR IGNORE INTO recipient_name_keys (key, ssn) VALUES (?, ?)")
+        for r in rows {
+            let ssn: String = r["ssn"], name: String = r["name"], latin: String? = r["name_latin"]
+            try setName.execute(arguments: [HanCharacters.simplified(name), ssn])
+            for k in NameBlocking.registryKeys(name: name, nameLatin: latin) { try addKey.execute(arguments: [k, ssn]) }
+        }
+        try db.execute(sql: "CREATE INDEX recipients_by_name_folded ON recipients (name_folded)")
     }
 }

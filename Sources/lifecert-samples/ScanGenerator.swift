@@ -17,6 +17,8 @@ struct ScansCommand: ParsableCommand {
     @Option(help: "Certificates are dated in the 90 days before this day.") var asOf = "2026-11-20"
     @Option(name: .shortAndLong, help: "Output folder.") var output = "samples/scans"
     @Option(help: "Folder for the ground-truth JSON (one file per scan, named after it).") var truth = "samples/truth"
+    @Option(help: "Make every Nth certificate out for someone not in the registry (0: none).") var absentEvery = 0
+    @Option(help: "Plant a fraud signal in every Nth certificate (0: none): a reused certificate number, an appearance after the recorded death, a future or too old appearance, an unknown mission, a birth date the ID contradicts.") var fraudEvery = 0
 
     func run() throws {
         guard let day = LocalDate(iso: asOf) else { throw ValidationError("--as-of must be YYYY-MM-DD") }
@@ -24,6 +26,9 @@ struct ScansCommand: ParsableCommand {
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: truth, withIntermediateDirectories: true)
         var gen = ScanGenerator(seed: seed, asOf: day, people: people)
+        gen.absentEvery = absentEvery
+        gen.fraudEvery = fraudEvery
+        gen.deceased = try SamplePerson.load(registry: registry, deceased: true)
         for i in 0..<count {
             let scan = try gen.make(index: i)
             let base = (output as NSString).appendingPathComponent(scan.fileName)
@@ -38,14 +43,18 @@ struct ScansCommand: ParsableCommand {
 /// A registry row the certificates are made out for.
 struct SamplePerson: Sendable {
     let ssn, name, nameLatin, sex, birth, idType, idNumber, residence: String
+    var diedOn: String = ""
 
-    static func load(registry path: String) throws -> [SamplePerson] {
+    /// The living (not terminated) recipients, or with `deceased` those with a recorded death.
+    static func load(registry path: String, deceased: Bool = false) throws -> [SamplePerson] {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         return text.split(separator: "\n").dropFirst().compactMap { line in
             let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            guard f.count >= 14, f[8] != "TERMINATED" else { return nil }
+            guard f.count >= 14 else { return nil }
+            let died = f.count > 14 ? f[14] : ""
+            guard deceased ? !died.isEmpty : f[8] != "TERMINATED" else { return nil }
             return SamplePerson(ssn: f[0], name: f[1], nameLatin: f[2], sex: f[3], birth: f[4], idType: f[5],
-                                idNumber: f[6], residence: f[10])
+                                idNumber: f[6], residence: f[10], diedOn: died)
         }
     }
 }
@@ -60,6 +69,13 @@ struct ScanGenerator {
     var rng: SeededRandom
     let asOf: LocalDate
     let people: [SamplePerson]
+    var absentEvery = 0
+    var fraudEvery = 0
+    var deceased: [SamplePerson] = []
+    /// Planted fraud cases per kind so far: each scan gets the fitting kind planted least so far.
+    var planted: [String: Int] = [:]
+    /// The last certificate number printed on each form (a reused number repeats one).
+    var lastCertificateNo: [String: (number: String, truth: String)] = [:]
 
     init(seed: UInt64, asOf: LocalDate, people: [SamplePerson]) {
         rng = SeededRandom(seed: seed)
@@ -95,7 +111,7 @@ struct ScanGenerator {
         let layout = layouts[index % layouts.count]
         var person = pick(candidates(for: layout).isEmpty ? people : candidates(for: layout))
         let damaged = (index / layouts.count) % 2 == 1 || index % 2 == 1
-        let appeared = asOf.adding(days: -Int(rng.next() % 90))!
+        var appeared = asOf.adding(days: -Int(rng.next() % 90))!
         var issued = appeared.adding(days: Int(rng.next() % 3))!
         if layout.form == "hk-had" { issued = appeared }
         if layout.form == "consular-2007" || layout.form == "consular-survival" {
@@ -103,10 +119,68 @@ struct ScanGenerator {
             // samples show today's dates, so the form-date check has something to flag.
         }
         if layout.form == "consular-2015", rng.next() % 3 == 0 { person = SamplePerson(ssn: person.ssn, name: person.name, nameLatin: "", sex: person.sex, birth: person.birth, idType: person.idType, idNumber: person.idNumber, residence: person.residence) }
+        // Matching scenarios (issue 4): holders absent from the registry, and planted fraud. They use
+        // their own random stream, so the other scans of a seed stay as they were.
+        var absent = false
+        var fraud: String?
+        var fieldsOverride: [String: String] = [:]
+        if layout.form != nil, absentEvery > 0, index % absentEvery == absentEvery - 1 {
+            person = Self.stranger(like: person, index: index)
+            absent = true
+        } else if layout.form != nil, fraudEvery > 0, index % fraudEvery == fraudEvery / 2 {
+            let kinds = ["certificate_number_reused", "appeared_after_death", "appeared_in_future", "certificate_too_old",
+                         "issuer_not_recognised", "id_birth_date_mismatch"]
+            let consular = ["consular-2015", "consular-2007", "consular-survival"].contains(layout.form!)
+            for kind in kinds.sorted(by: { (planted[$0] ?? 0, kinds.firstIndex(of: $0)!) < (planted[$1] ?? 0, kinds.firstIndex(of: $1)!) }) {
+                switch kind {
+                case "certificate_number_reused":
+                    guard layout.lines.contains(where: { $0.text.contains("{cert_no}") }), let last = lastCertificateNo[layout.form!] else { continue }
+                    fieldsOverride["cert_no"] = last.number
+                    fieldsOverride["cert_no_truth"] = last.truth
+                case "appeared_after_death":
+                    let fits = deceased.filter { d in candidates(for: layout).contains { $0.idType == d.idType } && LocalDate(iso: d.diedOn)! < appeared }
+                    guard let d = fits.first(where: { _ in true }).map({ _ in fits[(index * 7) % fits.count] }) else { continue }
+                    person = d
+                case "appeared_in_future": fieldsOverride["appeared"] = asOf.adding(days: 10 + index % 20)!.description
+                case "certificate_too_old": fieldsOverride["appeared"] = asOf.adding(days: -(250 + index % 100))!.description
+                case "issuer_not_recognised":
+                    guard consular else { continue }
+                    fieldsOverride["issuer"] = "中华人民共和国驻亚特兰蒂斯大使馆"
+                case "id_birth_date_mismatch":
+                    guard consular, person.idType == "CN_RIC", layout.idTypes.contains(.mainlandResidentID) else { continue }
+                    let b = LocalDate(iso: person.birth)!
+                    fieldsOverride["birth"] = LocalDate(year: b.year + 3, month: b.month, day: b.day)!.description
+                default: break
+                }
+                fraud = kind
+                planted[kind, default: 0] += 1
+                break
+            }
+        }
+        if let a = fieldsOverride["appeared"] {
+            appeared = LocalDate(iso: a)!
+            issued = layout.form == "hk-had" ? appeared : appeared.adding(days: 1)!
+        }
+        let printedBirth = fieldsOverride["birth"]
         let traditional = ["hk", "macao", "taiwan"].contains(layout.kind) && layout.form != "macao-fss"
         let printedName = traditional ? Traditional.convert(person.name) : person.name
         var vars = variables(person: person, appeared: appeared, issued: issued, layout: layout)
         vars["name"] = printedName
+        if let b = printedBirth.flatMap(LocalDate.init(iso:)) {
+            // The printed birth date differs from the one the resident ID encodes.
+            let other = SamplePerson(ssn: person.ssn, name: person.name, nameLatin: person.nameLatin, sex: person.sex, birth: b.description,
+                                     idType: "FOREIGN_PASSPORT", idNumber: "", residence: person.residence)
+            let v2 = variables(person: other, appeared: appeared, issued: issued, layout: layout)
+            for k in ["birth_zh", "birth_en", "birth_pt", "birth_numeral", "birth_minguo"] { vars[k] = v2[k] }
+        }
+        for k in ["cert_no", "cert_no_truth", "issuer"] { if let v = fieldsOverride[k] { vars[k] = v } }
+        if k_issuerMission(layout), let i = fieldsOverride["issuer"] {
+            vars["mission_zh"] = i
+            if layout.form == "consular-survival" { vars["country_zh"] = "亚特兰蒂斯" }
+        }
+        if layout.lines.contains(where: { $0.text.contains("{cert_no}") }), let no = vars["cert_no"], let t = vars["cert_no_truth"] {
+            lastCertificateNo[layout.form ?? ""] = (no, t)
+        }
         let formats = ["pdf", "png", "jpg", "tif"]
         let format = formats[(index / 2) % formats.count]
         // Sheet-fed scanners write bilevel PNG/TIFF at 240–300 DPI; flatbeds grey or colour JPEG/PDF at 200–300.
@@ -151,7 +225,7 @@ struct ScanGenerator {
             fields["name"] = shows.contains("name") ? person.name : NSNull()
             fields["name_latin"] = shows.contains("name_latin") && !person.nameLatin.isEmpty ? person.nameLatin : NSNull()
             fields["sex"] = person.sex
-            fields["birth_date"] = person.birth
+            fields["birth_date"] = printedBirth ?? person.birth
             fields["appeared_on"] = appeared.description
             fields["issued_on"] = shows.contains("issued_on") ? issued.description : NSNull()
             fields["issuer"] = vars["issuer"] ?? ""
@@ -168,9 +242,39 @@ struct ScanGenerator {
             }
             fields["ids"] = ids
             truth["fields"] = fields
-            truth["ssn"] = person.ssn
+            truth["ssn"] = absent ? NSNull() : person.ssn
+            if let fraud { truth["fraud"] = fraud }
         }
         return GeneratedScan(fileName: name, bytes: bytes, truth: truth)
+    }
+
+    /// Whether the layout prints the mission's name (which a planted unknown issuer replaces).
+    func k_issuerMission(_ layout: CertificateLayout) -> Bool {
+        ["consular-2015", "consular-2007", "consular-survival"].contains(layout.form ?? "")
+    }
+
+    /// Someone who is not in the registry, for the same layout: another name, birth date and numbers.
+    static func stranger(like p: SamplePerson, index: Int) -> SamplePerson {
+        var r = SeededRandom(seed: UInt64(0xAB5E47 + index))
+        let surnames = ["欧阳", "司马", "上官", "诸葛", "慕容"], given = ["修", "光", "婉儿", "亮", "复"]
+        let latinSurnames = ["OUYANG", "SIMA", "SHANGGUAN", "ZHUGE", "MURONG"], latinGiven = ["Xiu", "Guang", "Wan'er", "Liang", "Fu"]
+        let i = Int(r.next() % 5), j = Int(r.next() % 5)
+        let birth = LocalDate(year: 1931 + Int(r.next() % 30), month: 1 + Int(r.next() % 12), day: 1 + Int(r.next() % 28))!
+        var id = p.idNumber
+        switch p.idType {
+        case "CN_RIC":
+            id = RegistryGenerator.residentID(region: "440106", birth: birth, sex: p.sex == "M" ? .male : .female, seq: Int(r.next() % 500))
+        case "HK_ID":
+            let body = "Z" + String(format: "%06d", Int(r.next() % 1_000_000))
+            id = body + String(IdentityNumbers.hongKongCheckCharacter(body)!)
+        case "MO_ID": id = "5" + String(format: "%07d", Int(r.next() % 10_000_000))
+        case "TW_ID":
+            let body = "F" + (p.sex == "M" ? "1" : "2") + String(format: "%07d", Int(r.next() % 10_000_000))
+            id = body + String(IdentityNumbers.taiwanCheckDigit(body)!)
+        default: id = "EK" + String(format: "%07d", Int(r.next() % 10_000_000))
+        }
+        return SamplePerson(ssn: "", name: surnames[i] + given[j], nameLatin: p.nameLatin.isEmpty ? "" : "\(latinSurnames[i]) \(latinGiven[j])",
+                            sex: p.sex, birth: birth.description, idType: p.idType, idNumber: id, residence: p.residence)
     }
 
     mutating func variables(person p: SamplePerson, appeared: LocalDate, issued: LocalDate, layout: CertificateLayout) -> [String: String] {

@@ -83,7 +83,7 @@ struct SeededRandom: RandomNumberGenerator {
 }
 
 struct RegistryGenerator {
-    static let header = "ssn,name,name_latin,sex,birth_date,id_type,id_number,benefit_type,benefit_status,eligible,residence,last_certified_on,phone,office"
+    static let header = "ssn,name,name_latin,sex,birth_date,id_type,id_number,benefit_type,benefit_status,eligible,residence,last_certified_on,phone,office,died_on"
 
     // Surname: simplified, pinyin, Hong Kong, Macao spelling.
     static let surnames: [(String, String, String, String)] = [
@@ -198,8 +198,11 @@ struct RegistryGenerator {
         let eligible = chance(0.985) ? "Y" : "N"
         let last = chance(0.97) ? asOf.adding(days: -Int(rng.next() % 540))!.description : ""
         let phone = chance(0.9) ? (residence == "HK" ? "+852 " + digits(8) : residence == "MO" ? "+853 " + digits(8) : "+" + String(1 + rng.next() % 90) + " " + digits(9)) : ""
+        // Most terminations are deaths: a date of death 30–730 days back (derived from the serial, so
+        // that adding the column did not change any other value of a seeded file).
+        let died = status == .terminated && serial % 5 != 0 ? asOf.adding(days: -(30 + serial * 37 % 700))!.description : ""
         return [ssn, s.0 + given, latin, sex.rawValue, birth.description, idType.rawValue, id, benefit.rawValue,
-                status.rawValue, eligible, residence, last, phone, pick(Self.offices)].joined(separator: ",")
+                status.rawValue, eligible, residence, last, phone, pick(Self.offices), died].joined(separator: ",")
     }
 
     static func residentID(region: String, birth: LocalDate, sex: Sex, seq: Int) -> String {

@@ -96,6 +96,42 @@ import Testing
         #expect(bad.status == 4)
         #expect(bad.stdout.contains("broken.yaml:"), "\(bad.stdout)")
     }
+
+    /// Intake links every certificate or queues it: with the samples' registry, each certificate
+    /// linked automatically is linked to its true holder, and `match explain` says why.
+    @Test func intakeLinksCertificatesToTheirHoldersAndExplainsWhy() throws {
+        let dir = Scratch()
+        let store = dir.path("s.db")
+        let registry = repo.appendingPathComponent("samples/registry.csv").path
+        #expect(try cli.run(["registry", "import", registry, "--store", store]).status == 0)
+        let files = ["scan-001-consular-2015.pdf", "scan-004-hk-ftu.png", "scan-011-foreign-notary.png"].map { "\(scans)/\($0)" }
+        let r = try cli.run(["intake"] + files + ["--json", "--store", store, "--forms", forms, "--today", "2026-11-25"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(lines.count == 3)
+        var autoCase: Int?
+        for o in lines {
+            let file = o["file"] as! String
+            let t = try truth(file)
+            let match = try #require(o["match"] as? [String: Any], "\(file) has no match object")
+            let decision = match["decision"] as? String
+            #expect(["auto", "review", "none"].contains(decision ?? ""))
+            if decision == "auto" {
+                #expect(match["ssn"] as? String == t["ssn"] as? String, "\(file) linked to the wrong person")
+                autoCase = o["case_id"] as? Int
+            }
+            if decision != "none" {
+                let candidates = match["candidates"] as! [[String: Any]]
+                #expect(candidates.first?["ssn"] as? String == t["ssn"] as? String, "\(file): the holder is not the first candidate")
+            }
+        }
+        let id = try #require(autoCase, "no certificate of the three was linked automatically")
+        let explain = try cli.run(["match", "explain", String(id), "--store", store])
+        #expect(explain.status == 0)
+        #expect(explain.stdout.contains("decision: auto"))
+        #expect(explain.stdout.contains("agrees +"))
+        #expect(try cli.run(["match", "explain", "999", "--store", store]).status == 6)
+    }
 }
 
 @Suite struct WatchTests {
@@ -137,4 +173,5 @@ import Testing
             #expect(o["case_id"] != nil)
         }
     }
+
 }

@@ -8,7 +8,7 @@ import Testing
     @Test func aNewStoreHasEveryMigrationWALAndForeignKeys() throws {
         let t = TemporaryStore()
         let store = try t.open()
-        #expect(try store.appliedMigrations() == ["v1-registry", "v2-cases-and-records"])
+        #expect(try store.appliedMigrations() == ["v1-registry", "v2-cases-and-records", "v3-matching"])
         let (mode, fk) = try store.pool.read { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode")!, try Int.fetchOne(db, sql: "PRAGMA foreign_keys")!)
         }
@@ -40,10 +40,13 @@ import Testing
             #expect(try queue.read { try $0.tableExists("certification_records") } == false)
         }
         let store = try t.open()
-        #expect(try store.appliedMigrations() == ["v1-registry", "v2-cases-and-records"])
+        #expect(try store.appliedMigrations() == ["v1-registry", "v2-cases-and-records", "v3-matching"])
         let r = try #require(try store.recipient(ssn: "S1"))
         #expect(r.recipient.name == "陈大文")
         #expect(r.validUntil == day("2026-03-31"))
+        // v3 indexed the recipient stored before it for matching: folded name and blocking keys.
+        #expect(try store.recipients(namedFolded: ["陈大文"], limit: 5).map(\.ssn) == ["S1"])
+        #expect(try store.recipients(nameKeys: ["H:陈大"], limit: 5).map(\.ssn) == ["S1"])
         try store.appendCertification(NewCertification(ssn: "S1", certifiedOn: day("2026-02-10"), channel: .mailHongKong,
                                                        caseID: nil, batchID: "B", batchRecordID: "1", examinedBy: "a",
                                                        approvedBy: "b", passedOn: day("2026-02-20")))

@@ -1,0 +1,140 @@
+import LifecertDomain
+import LifecertNames
+
+/// What becomes of a certificate after matching.
+public enum MatchDecision: String, Codable, Sendable {
+    /// Linked to its recipient without a person deciding (see ``Matcher`` for when).
+    case auto
+    /// A reviewer picks the recipient from the ranked candidates (or none).
+    case review
+    /// No recipient scores high enough: the holder is not in the registry, as far as the evidence goes.
+    case none
+}
+
+/// The thresholds of the decision, from the policy (``CertificationPolicy``'s `match_*` settings).
+public struct MatchThresholds: Sendable, Equatable {
+    /// The lowest score an automatic link may have.
+    public var autoMinScore: Double
+    /// Below this score a candidate is not shown; no candidate at all means "no match".
+    public var reviewMinScore: Double
+    /// The best candidate must lead the second by at least this much to link automatically.
+    public var runnerUpMargin: Double
+    /// At most this many candidates are kept for the reviewer.
+    public var keep: Int
+
+    public init(autoMinScore: Double = 25, reviewMinScore: Double = 5, runnerUpMargin: Double = 10, keep: Int = 5) {
+        self.autoMinScore = autoMinScore
+        self.reviewMinScore = reviewMinScore
+        self.runnerUpMargin = runnerUpMargin
+        self.keep = keep
+    }
+
+    public init(policy: CertificationPolicy) {
+        self.init(autoMinScore: policy.matchAutoMinScore, reviewMinScore: policy.matchReviewMinScore,
+                  runnerUpMargin: policy.matchRunnerUpMargin)
+    }
+}
+
+/// The outcome of matching one certificate.
+public struct MatchResult: Codable, Sendable, Equatable {
+    public var decision: MatchDecision
+    /// The linked recipient (`auto`), the best candidate (`review`), or nil (`none`).
+    public var ssn: String?
+    public var score: Double?
+    /// Ranked, best first, at most ``MatchThresholds/keep``.
+    public var candidates: [ScoredCandidate]
+    /// Why this decision, in one sentence.
+    public var reason: String
+}
+
+/// Finds and ranks the recipients a certificate may belong to, and decides.
+///
+/// Contract:
+/// - Candidates come from indexed lookups only: the identity numbers, the birth dates (printed and
+///   encoded in a mainland ID), the name, and, when those find no plausible candidate, the
+///   sound-alike name keys (``NameBlocking``).
+/// - **Automatic link** only when a *valid* identity number agrees with the best candidate's
+///   registered one, the name and birth date do not disagree, the score reaches
+///   ``MatchThresholds/autoMinScore``, and no other candidate comes within
+///   ``MatchThresholds/runnerUpMargin``. Anything less goes to a reviewer with the candidates; a
+///   certificate whose best candidate scores below ``MatchThresholds/reviewMinScore`` is "no match",
+///   never linked to the nearest stranger.
+public struct Matcher: Sendable {
+    public let directory: any RecipientDirectory
+    public var thresholds: MatchThresholds
+    public var scorer: CandidateScorer
+    /// Registry size, looked up once.
+    let recipients: Int
+
+    public init(directory: any RecipientDirectory, thresholds: MatchThresholds = MatchThresholds(), model: MatchModel = .standard) throws {
+        self.directory = directory
+        self.thresholds = thresholds
+        self.scorer = CandidateScorer(model: model)
+        self.recipients = try directory.recipientCount()
+    }
+
+    public func match(_ e: CertificateEvidence) throws -> MatchResult {
+        let name = e.name.map { HanCharacters.simplified($0) }.flatMap { $0.isEmpty ? nil : $0 }
+        var found: [String: Recipient] = [:]
+        func add(_ rs: [Recipient]) { for r in rs { found[r.ssn] = r } }
+        let numbers = Array(Set(e.ids.map(\.number))).filter { !$0.isEmpty }
+        if !numbers.isEmpty { add(try directory.recipients(withIDNumbers: numbers)) }
+        let dates = e.birthDatesOffered
+        if !dates.isEmpty { add(try directory.recipients(bornOn: dates, limit: 2000)) }
+        if let n = name { add(try directory.recipients(named: [n], limit: 500)) }
+
+        var f = FrequencyEvidence(recipients: recipients)
+        func frequencies(for rs: [Recipient]) throws {
+            for d in dates where f.bornOn[d] == nil { f.bornOn[d] = try directory.count(bornOn: d) }
+            for r in rs {
+                let n = HanCharacters.simplified(r.name)
+                let s = String(n.prefix(1))
+                if f.named[n] == nil { f.named[n] = try directory.count(named: n) }
+                if f.surname[s] == nil { f.surname[s] = try directory.count(surname: s) }
+            }
+        }
+        // Names are compared for every candidate; only plausible ones need the frequency lookups.
+        func scoreAll() throws -> [ScoredCandidate] {
+            let rs = Array(found.values)
+            let plausible = rs.filter { r in
+                e.ids.contains { $0.number == r.idNumber } || dates.contains(r.birthDate)
+                    || NameComparer.compare(han: e.name, latin: e.nameLatin, against: r.name, registryLatin: r.nameLatin).level != .disagree
+            }
+            try frequencies(for: plausible)
+            return rs.map { scorer.score(e, against: $0, frequencies: f) }
+                .sorted { $0.score != $1.score ? $0.score > $1.score : $0.ssn < $1.ssn }
+        }
+        var ranked = try scoreAll()
+        if ranked.first.map({ $0.score < thresholds.reviewMinScore || $0.nameDisagrees || $0.support < 2 }) ?? true {
+            let keys = NameBlocking.certificateKeys(name: e.name, nameLatin: e.nameLatin)
+            if !keys.isEmpty {
+                add(try directory.recipients(withNameKeys: keys, limit: 500))
+                ranked = try scoreAll()
+            }
+        }
+        // A recipient whose registered number a valid number on the certificate equals is always
+        // shown, whatever else disagrees: a reviewer must see it.
+        let shown = Array(ranked.filter { ($0.score >= thresholds.reviewMinScore && $0.support >= 2) || $0.idAgrees }.prefix(thresholds.keep))
+        guard let best = shown.first else {
+            let reason = ranked.isEmpty
+                ? "No recipient shares an identity number, a birth date or a name with the certificate."
+                : "The best candidate scores \(MatchScore.format(ranked[0].score)) with \(ranked[0].support) supporting field\(ranked[0].support == 1 ? "" : "s"); a candidate needs \(MatchScore.format(thresholds.reviewMinScore)) and two (a namesake born on another day is not the holder): the holder does not appear to be in the registry."
+            return MatchResult(decision: .none, ssn: nil, score: nil, candidates: [], reason: reason)
+        }
+        let runnerUp = ranked.dropFirst().first
+        var why: [String] = []
+        if !best.idAgrees { why.append("no valid identity number on the certificate agrees with the registry") }
+        if best.nameDisagrees { why.append("the name disagrees") }
+        if best.birthDateDisagrees { why.append("the birth date disagrees") }
+        if best.score < thresholds.autoMinScore { why.append("the score \(MatchScore.format(best.score)) is below \(MatchScore.format(thresholds.autoMinScore))") }
+        if let r = runnerUp, best.score - r.score < thresholds.runnerUpMargin {
+            why.append("another candidate scores \(MatchScore.format(r.score)), within \(MatchScore.format(thresholds.runnerUpMargin)) of the best")
+        }
+        if why.isEmpty {
+            return MatchResult(decision: .auto, ssn: best.ssn, score: best.score, candidates: shown,
+                               reason: "Linked automatically: a valid identity number agrees, the name and birth date do not disagree, and no other candidate comes close.")
+        }
+        return MatchResult(decision: .review, ssn: best.ssn, score: best.score, candidates: shown,
+                           reason: "A reviewer decides: " + why.joined(separator: "; ") + ".")
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import GRDB
+import LifecertDomain
+
+/// The indexed lookups the matcher needs (every one uses an index; none scans the registry).
+extension Store {
+    static func recipients(_ db: Database, sql: String, arguments: StatementArguments) throws -> [Recipient] {
+        try Row.fetchAll(db, sql: sql, arguments: arguments).map { RecipientRecord(row: $0).recipient }
+    }
+
+    static func placeholders(_ n: Int) -> String { Array(repeating: "?", count: n).joined(separator: ", ") }
+
+    /// Recipients whose registered identity number is one of `numbers` (normalised key forms).
+    public func recipients(idNumbers numbers: [String]) throws -> [Recipient] {
+        guard !numbers.isEmpty else { return [] }
+        return try pool.read { db in
+            try Self.recipients(db, sql: "SELECT * FROM recipients WHERE id_number IN (\(Self.placeholders(numbers.count)))",
+                                arguments: StatementArguments(numbers))
+        }
+    }
+
+    public func recipients(bornOn dates: [LocalDate], limit: Int) throws -> [Recipient] {
+        guard !dates.isEmpty else { return [] }
+        return try pool.read { db in
+            try Self.recipients(db, sql: "SELECT * FROM recipients WHERE birth_date IN (\(Self.placeholders(dates.count))) LIMIT ?",
+                                arguments: StatementArguments(dates.map(\.description) + [String(limit)]))
+        }
+    }
+
+    /// Recipients whose name, folded to simplified characters, is one of `names` (already folded).
+    public func recipients(namedFolded names: [String], limit: Int) throws -> [Recipient] {
+        guard !names.isEmpty else { return [] }
+        return try pool.read { db in
+            try Self.recipients(db, sql: "SELECT * FROM recipients WHERE name_folded IN (\(Self.placeholders(names.count))) LIMIT ?",
+                                arguments: StatementArguments(names + [String(limit)]))
+        }
+    }
+
+    /// Recipients indexed under one of the blocking `keys`.
+    public func recipients(nameKeys keys: [String], limit: Int) throws -> [Recipient] {
+        guard !keys.isEmpty else { return [] }
+        return try pool.read { db in
+            try Self.recipients(db, sql: """
+                SELECT * FROM recipients WHERE ssn IN (
+                    SELECT DISTINCT ssn FROM recipient_name_keys WHERE key IN (\(Self.placeholders(keys.count))) LIMIT ?)
+                """, arguments: StatementArguments(keys + [String(limit)]))
+        }
+    }
+
+    public func recipientCount() throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM recipients") ?? 0 }
+    }
+
+    public func recipientCount(bornOn date: LocalDate) throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM recipients WHERE birth_date = ?", arguments: [date.description]) ?? 0 }
+    }
+
+    public func recipientCount(namedFolded name: String) throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM recipients WHERE name_folded = ?", arguments: [name]) ?? 0 }
+    }
+
+    /// Recipients whose folded name starts with `prefix` (a surname), by a range on the name index.
+    public func recipientCount(namePrefix prefix: String) throws -> Int {
+        guard !prefix.isEmpty else { return 0 }
+        return try pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM recipients WHERE name_folded >= ? AND name_folded < ?",
+                             arguments: [prefix, prefix + "\u{10FFFF}"]) ?? 0
+        }
+    }
+
+    /// The recipients other than `ssn` that a case with this certificate number was linked or proposed to.
+    public func recipientsLinked(certificateNo number: String, except ssn: String) throws -> [String] {
+        try pool.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT DISTINCT ssn FROM (
+                    SELECT COALESCE(recipient_ssn, json_extract(match, '$.ssn')) AS ssn FROM cases
+                    WHERE certificate_no = ? AND state NOT IN ('REJECTED', 'SUPERSEDED'))
+                WHERE ssn IS NOT NULL AND ssn <> ?
+                """, arguments: [number, ssn])
+        }
+    }
+}
