@@ -62,31 +62,48 @@ struct MatchCommand: ParsableCommand {
             let matcher = try Matcher(directory: StoreDirectory(store: store), thresholds: MatchThresholds(policy: policy))
             guard let handle = FileHandle(forReadingAtPath: file) else { throw fail("cannot read \(file)", .badInput) }
             let data = handle.readDataToEndOfFile()
+            let today = try options.todayDate()
             let started = Date()
-            var n = 0, bad = 0
-            let out = FileHandle.standardOutput
-            var buffer = ""
+            // Parse, then match on all cores (each certificate is independent; the store serves
+            // concurrent reads), then print in input order.
+            var inputs: [(id: Any, evidence: CertificateEvidence)] = []
+            var bad = 0
             for (i, line) in String(decoding: data, as: UTF8.self).split(separator: "\n").enumerated() {
                 guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                       let fields = o["fields"] as? [String: Any] else {
-                    printError("\(file):\(i + 1): not a JSON object with \"fields\"; skipped")
+                    printError("\(file):\(i + 1): not a JSON object with \"fields\"; not matched")
                     bad += 1
                     continue
                 }
-                let e = Self.evidence(fields, today: try options.todayDate())
-                let m = try matcher.match(e)
+                inputs.append((o["id"] ?? NSNull(), Self.evidence(fields, today: today)))
+            }
+            let evidence = inputs.map(\.evidence)
+            var results = [Result<MatchResult, any Error>?](repeating: nil, count: evidence.count)
+            let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+            results.withUnsafeMutableBufferPointer { buffer in
+                nonisolated(unsafe) let out = buffer  // each worker writes its own slots only
+                DispatchQueue.concurrentPerform(iterations: workers) { w in
+                    var i = w
+                    while i < evidence.count {
+                        out[i] = Result { try matcher.match(evidence[i]) }
+                        i += workers
+                    }
+                }
+            }
+            var buffer = ""
+            let stdout = FileHandle.standardOutput
+            for (n, r) in results.enumerated() {
+                let m = try r!.get()
                 let result: [String: Any] = [
-                    "id": o["id"] ?? NSNull(), "ssn": m.ssn ?? NSNull(), "decision": m.decision.rawValue,
-                    "score": m.score ?? NSNull(),
+                    "id": inputs[n].id, "ssn": m.ssn ?? NSNull(), "decision": m.decision.rawValue, "score": m.score ?? NSNull(),
                     "candidates": m.candidates.map { ["ssn": $0.ssn, "score": $0.score] as [String: Any] },
                 ]
                 buffer += compactJSON(result) + "\n"
-                n += 1
-                if buffer.utf8.count > 1 << 16 { out.write(Data(buffer.utf8)); buffer = "" }
+                if buffer.utf8.count > 1 << 16 { stdout.write(Data(buffer.utf8)); buffer = "" }
             }
-            out.write(Data(buffer.utf8))
+            stdout.write(Data(buffer.utf8))
             let s = Date().timeIntervalSince(started)
-            printError("matched \(n) certificate(s) in \(String(format: "%.2f", s)) s (\(String(format: "%.0f", Double(n) / max(s, 0.001))) per second)\(bad > 0 ? "; \(bad) line(s) refused" : "")")
+            printError("matched \(evidence.count) certificate(s) in \(String(format: "%.2f", s)) s (\(String(format: "%.0f", Double(evidence.count) / max(s, 0.001))) per second, \(workers) workers)\(bad > 0 ? "; \(bad) line(s) refused" : "")")
             if bad > 0 { throw ExitCode(ExitStatus.badInput.rawValue) }
         }
 

@@ -34,10 +34,12 @@ public struct CertificationPolicy: Codable, Sendable, Equatable {
     public var suspensionReasonCode: String = "1201"
     /// Oldest acceptable certificate, in months between the appearance date and examination. Default 6.
     public var maxCertificateAgeMonths: Int = 6
-    /// Matching (docs/MATCHING.md): the lowest score (sum of log2 weights) an automatic link may have.
-    public var matchAutoMinScore: Double = 25
-    /// Below this score a candidate is not proposed; no candidate left means "no match".
-    public var matchReviewMinScore: Double = 5
+    /// Matching (docs/MATCHING.md): the lowest posterior log2 odds (score minus log2 of the registry
+    /// size) an automatic link may have. Default 10 (about 1,000 to 1).
+    public var matchAutoMinScore: Double = 10
+    /// Below these posterior log2 odds a candidate is not proposed; none left means "no match".
+    /// Default −3 (about 1 in 9).
+    public var matchReviewMinScore: Double = -3
     /// The best candidate must lead the second by this much to link automatically.
     public var matchRunnerUpMargin: Double = 10
 
@@ -83,8 +85,8 @@ public struct CertificationPolicy: Codable, Sendable, Equatable {
         if matchReviewMinScore >= matchAutoMinScore {
             problems.append("match_review_min_score (\(matchReviewMinScore)) must be below match_auto_min_score (\(matchAutoMinScore)).")
         }
-        if matchAutoMinScore < 15 {
-            problems.append("match_auto_min_score is \(matchAutoMinScore); below 15 a birth date and a common name alone could link automatically.")
+        if matchAutoMinScore < 3 {
+            problems.append("match_auto_min_score is \(matchAutoMinScore); below 3 (8 to 1) an automatic link would be little more likely right than wrong.")
         }
         if matchRunnerUpMargin < 3 {
             problems.append("match_runner_up_margin is \(matchRunnerUpMargin); it must be at least 3 (eight times likelier) so that a close second candidate sends the case to a reviewer.")

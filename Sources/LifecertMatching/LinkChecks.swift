@@ -22,8 +22,10 @@ public struct LinkFlag: Codable, Sendable, Equatable {
         case appearedInFuture = "appeared_in_future"
         /// The appearance is older than the policy's maximum age of a certificate.
         case certificateTooOld = "certificate_too_old"
-        /// The issuer is not on the recognised list (`forms/issuers.yaml`).
+        /// The issuer is not on the recognised list (`forms/recognised-issuers.txt`).
         case issuerNotRecognised = "issuer_not_recognised"
+        /// The issuer could not be read (often under the seal), so it was not checked against the list.
+        case issuerUnverified = "issuer_unverified"
     }
 
     public enum Severity: String, Codable, Sendable { case info, warning, fraud }
@@ -96,7 +98,10 @@ public enum LinkChecks {
         }
         if let issuer = e.issuer, issuerRecognised == false {
             out.append(LinkFlag(.issuerNotRecognised, .fraud,
-                "The issuer \(issuer) is not on the recognised list (forms/issuers.yaml)."))
+                "The issuer \(issuer) is not on the recognised list (forms/recognised-issuers.txt)."))
+        } else if e.issuer == nil {
+            out.append(LinkFlag(.issuerUnverified, .warning,
+                "The issuer could not be read (often it is under the seal), so it was not checked against the recognised list: read it on the scan."))
         }
         return out
     }

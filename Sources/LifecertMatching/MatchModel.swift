@@ -28,11 +28,11 @@ public struct MatchModel: Sendable, Equatable {
     /// Share of pairs of different people with the same surname whose given names nonetheless
     /// compare at each level (used to scale the surname frequency into a `u`).
     public var givenRomanisationByChance = 0.02
-    public var givenOCRCloseByChance = 0.005
+    public var givenOCRCloseByChance = 0.02
     public var givenPartialByChance = 0.05
-    /// Chance that two different people's birth dates are within a month or differ by a swapped
-    /// day and month (a "close" level).
-    public var birthCloseByChance = 0.004
+    /// Chance that two different people's birth dates differ in one digit or by a swapped day and
+    /// month (a "close" level): about 70 such dates among the ~13,000 days of a pensioner cohort.
+    public var birthCloseByChance = 0.006
 
     public init() {}
 

@@ -1,5 +1,7 @@
+import Foundation
 import LifecertDomain
 import LifecertNames
+import Synchronization
 
 /// What becomes of a certificate after matching.
 public enum MatchDecision: String, Codable, Sendable {
@@ -12,17 +14,22 @@ public enum MatchDecision: String, Codable, Sendable {
 }
 
 /// The thresholds of the decision, from the policy (``CertificationPolicy``'s `match_*` settings).
+///
+/// They are on the *posterior* log2 odds that a candidate is the holder: its score (the sum of
+/// the log2 m/u weights) minus log2 of the registry's size, since before any comparison each of
+/// the N recipients is the holder with odds of about 1 in N. So the same settings mean the same
+/// certainty in a registry of three thousand and of a million.
 public struct MatchThresholds: Sendable, Equatable {
-    /// The lowest score an automatic link may have.
+    /// The lowest posterior log2 odds an automatic link may have (10: about 1,000 to 1).
     public var autoMinScore: Double
-    /// Below this score a candidate is not shown; no candidate at all means "no match".
+    /// Below this a candidate is not shown; no candidate at all means "no match" (−3: about 1 in 9).
     public var reviewMinScore: Double
     /// The best candidate must lead the second by at least this much to link automatically.
     public var runnerUpMargin: Double
     /// At most this many candidates are kept for the reviewer.
     public var keep: Int
 
-    public init(autoMinScore: Double = 25, reviewMinScore: Double = 5, runnerUpMargin: Double = 10, keep: Int = 5) {
+    public init(autoMinScore: Double = 10, reviewMinScore: Double = -3, runnerUpMargin: Double = 10, keep: Int = 5) {
         self.autoMinScore = autoMinScore
         self.reviewMinScore = reviewMinScore
         self.runnerUpMargin = runnerUpMargin
@@ -54,7 +61,7 @@ public struct MatchResult: Codable, Sendable, Equatable {
 ///   encoded in a mainland ID), the name, and, when those find no plausible candidate, the
 ///   sound-alike name keys (``NameBlocking``).
 /// - **Automatic link** only when a *valid* identity number agrees with the best candidate's
-///   registered one, the name and birth date do not disagree, the score reaches
+///   registered one, the name or the birth date agrees too and neither disagrees, the score reaches
 ///   ``MatchThresholds/autoMinScore``, and no other candidate comes within
 ///   ``MatchThresholds/runnerUpMargin``. Anything less goes to a reviewer with the candidates; a
 ///   certificate whose best candidate scores below ``MatchThresholds/reviewMinScore`` is "no match",
@@ -65,6 +72,11 @@ public struct Matcher: Sendable {
     public var scorer: CandidateScorer
     /// Registry size, looked up once.
     let recipients: Int
+    /// log2 of the registry size: the prior odds against any one recipient being the holder.
+    public var prior: Double { log2(Double(max(recipients, 1))) }
+    /// Name and surname frequencies, looked up once per value for the matcher's life (a surname's
+    /// count is a range count over the name index: worth keeping).
+    let counts = FrequencyCache()
 
     public init(directory: any RecipientDirectory, thresholds: MatchThresholds = MatchThresholds(), model: MatchModel = .standard) throws {
         self.directory = directory
@@ -89,44 +101,56 @@ public struct Matcher: Sendable {
             for r in rs {
                 let n = HanCharacters.simplified(r.name)
                 let s = String(n.prefix(1))
-                if f.named[n] == nil { f.named[n] = try directory.count(named: n) }
-                if f.surname[s] == nil { f.surname[s] = try directory.count(surname: s) }
+                if f.named[n] == nil { f.named[n] = try counts.value("n:" + n) { try directory.count(named: n) } }
+                if f.surname[s] == nil { f.surname[s] = try counts.value("s:" + s) { try directory.count(surname: s) } }
             }
         }
-        // Names are compared for every candidate; only plausible ones need the frequency lookups.
+        // Names are compared once per candidate (quickly); only plausible candidates need the
+        // frequency lookups; the candidates kept are scored again with the full name comparison,
+        // for their explanations.
+        var names: [String: NameComparison] = [:]
         func scoreAll() throws -> [ScoredCandidate] {
             let rs = Array(found.values)
+            for r in rs where names[r.ssn] == nil { names[r.ssn] = CandidateScorer.compareNames(e, r, quick: true) }
             let plausible = rs.filter { r in
-                e.ids.contains { $0.number == r.idNumber } || dates.contains(r.birthDate)
-                    || NameComparer.compare(han: e.name, latin: e.nameLatin, against: r.name, registryLatin: r.nameLatin).level != .disagree
+                e.ids.contains { $0.number == r.idNumber } || dates.contains(r.birthDate) || names[r.ssn]!.level != .disagree
             }
             try frequencies(for: plausible)
-            return rs.map { scorer.score(e, against: $0, frequencies: f) }
+            return rs.map { scorer.score(e, against: $0, frequencies: f, names: names[$0.ssn]) }
                 .sorted { $0.score != $1.score ? $0.score > $1.score : $0.ssn < $1.ssn }
         }
         var ranked = try scoreAll()
-        if ranked.first.map({ $0.score < thresholds.reviewMinScore || $0.nameDisagrees || $0.support < 2 }) ?? true {
-            let keys = NameBlocking.certificateKeys(name: e.name, nameLatin: e.nameLatin)
+        if ranked.first.map({ $0.score - prior < thresholds.reviewMinScore || $0.nameDisagrees }) ?? true {
+            // Character keys first (a Chinese name one character off); romanised keys only for a
+            // certificate with no Chinese name, as they are broad.
+            var keys = NameBlocking.certificateKeys(name: e.name, nameLatin: e.nameLatin)
+            if keys.contains(where: { $0.hasPrefix("H:") }) { keys = keys.filter { $0.hasPrefix("H:") } }
             if !keys.isEmpty {
-                add(try directory.recipients(withNameKeys: keys, limit: 500))
+                add(try directory.recipients(withNameKeys: keys, limit: 300))
                 ranked = try scoreAll()
             }
         }
         // A recipient whose registered number a valid number on the certificate equals is always
         // shown, whatever else disagrees: a reviewer must see it.
-        let shown = Array(ranked.filter { ($0.score >= thresholds.reviewMinScore && $0.support >= 2) || $0.idAgrees }.prefix(thresholds.keep))
+        let shown = Array(ranked.filter { $0.score - prior >= thresholds.reviewMinScore || $0.idAgrees }.prefix(thresholds.keep))
+            .map { c in found[c.ssn].map { scorer.score(e, against: $0, frequencies: f) } ?? c }
         guard let best = shown.first else {
             let reason = ranked.isEmpty
                 ? "No recipient shares an identity number, a birth date or a name with the certificate."
-                : "The best candidate scores \(MatchScore.format(ranked[0].score)) with \(ranked[0].support) supporting field\(ranked[0].support == 1 ? "" : "s"); a candidate needs \(MatchScore.format(thresholds.reviewMinScore)) and two (a namesake born on another day is not the holder): the holder does not appear to be in the registry."
+                : "The best candidate scores \(MatchScore.format(ranked[0].score)), \(MatchScore.format(ranked[0].score - prior)) after the odds of 1 in \(recipients) against any one recipient; a candidate needs \(MatchScore.format(thresholds.reviewMinScore)) (a namesake born on another day is not the holder): the holder does not appear to be in the registry."
             return MatchResult(decision: .none, ssn: nil, score: nil, candidates: [], reason: reason)
         }
         let runnerUp = ranked.dropFirst().first
         var why: [String] = []
         if !best.idAgrees { why.append("no valid identity number on the certificate agrees with the registry") }
+        else if !best.contributions.contains(where: { ($0.field == "name" || $0.field == "birth_date") && $0.weight > 0 }) {
+            why.append("the identity number is the only field that agrees (neither the name nor the birth date could be compared)")
+        }
         if best.nameDisagrees { why.append("the name disagrees") }
         if best.birthDateDisagrees { why.append("the birth date disagrees") }
-        if best.score < thresholds.autoMinScore { why.append("the score \(MatchScore.format(best.score)) is below \(MatchScore.format(thresholds.autoMinScore))") }
+        if best.score - prior < thresholds.autoMinScore {
+            why.append("the score \(MatchScore.format(best.score)) is \(MatchScore.format(best.score - prior)) after the registry's prior odds, below \(MatchScore.format(thresholds.autoMinScore))")
+        }
         if let r = runnerUp, best.score - r.score < thresholds.runnerUpMargin {
             why.append("another candidate scores \(MatchScore.format(r.score)), within \(MatchScore.format(thresholds.runnerUpMargin)) of the best")
         }
@@ -136,5 +160,17 @@ public struct Matcher: Sendable {
         }
         return MatchResult(decision: .review, ssn: best.ssn, score: best.score, candidates: shown,
                            reason: "A reviewer decides: " + why.joined(separator: "; ") + ".")
+    }
+}
+
+/// A thread-safe memo of registry counts.
+final class FrequencyCache: Sendable {
+    private let table = Mutex<[String: Int]>([:])
+
+    func value(_ key: String, _ compute: () throws -> Int) rethrows -> Int {
+        if let v = table.withLock({ $0[key] }) { return v }
+        let v = try compute()
+        table.withLock { $0[key] = v }
+        return v
     }
 }

@@ -24,11 +24,6 @@ public struct ScoredCandidate: Codable, Sendable, Equatable {
     public var idDisagrees: Bool
     public var nameDisagrees: Bool
     public var birthDateDisagrees: Bool
-    /// How many independent fields support the pair: an agreeing valid identity number counts 2;
-    /// an identity number one character off, a birth date that agrees or is close, a name that
-    /// agrees, romanises, is one character off or partly agrees count 1 each. A candidate needs 2
-    /// to be proposed at all (a namesake born on another day, or a stranger born the same day, has 1).
-    public var support: Int
 
     /// "ID number agrees +19.9; birth date agrees +15.0; name: … +8.1; sex agrees +1.0 = 44.0".
     public var explanation: String {
@@ -52,8 +47,8 @@ public struct FrequencyEvidence: Sendable {
 /// Formatting of weights for people.
 public enum MatchScore {
     public static func format(_ w: Double) -> String {
-        let r = (w * 10).rounded() / 10
-        return (r >= 0 ? "+" : "−") + String(format: "%.1f", abs(r)).replacingOccurrences(of: "-", with: "")
+        let tenths = Int((abs(w) * 10).rounded())
+        return (w >= 0 || tenths == 0 ? "+" : "−") + String(tenths / 10) + "." + String(tenths % 10)
     }
 }
 
@@ -63,21 +58,44 @@ public struct CandidateScorer: Sendable {
 
     public init(model: MatchModel = .standard) { self.model = model }
 
-    public func score(_ e: CertificateEvidence, against r: Recipient, frequencies f: FrequencyEvidence) -> ScoredCandidate {
+    /// The name comparison the scorer uses. With `quick`, two Chinese names are compared alone
+    /// (about 1 µs; it decides the level anyway, NameComparer's contract), leaving out the Latin
+    /// spellings' part of the explanation; the matcher ranks with it and explains the few it keeps
+    /// with the full comparison.
+    public static func compareNames(_ e: CertificateEvidence, _ r: Recipient, quick: Bool) -> NameComparison {
+        var cmp: NameComparison
+        if quick, let n = e.name, HanCharacters.containsHan(n), HanCharacters.containsHan(r.name) {
+            cmp = NameComparer.compareChinese(n, r.name)
+        } else {
+            cmp = NameComparer.compare(han: e.name, latin: e.nameLatin, against: r.name, registryLatin: r.nameLatin)
+        }
+        // OCR misreads a surname as readily as a given-name character (冯 → 为, 治): two Chinese names
+        // of the same length that differ in the surname alone are one character off, not different.
+        if cmp.level == .disagree, let a = e.name.map(HanCharacters.simplified), HanCharacters.containsHan(a) {
+            let b = HanCharacters.simplified(r.name)
+            // (Three characters or more: in a two-character name the surname is half the name.)
+            if a.count == b.count, a.count >= 3, a.first != b.first, a.dropFirst() == b.dropFirst() {
+                cmp = NameComparison(level: .ocrClose, similarity: 0.5,
+                                     explanation: "\(a) and \(b) differ in the surname alone (one character, as OCR misreads it)",
+                                     basis: .chineseWithChinese)
+            }
+        }
+        return cmp
+    }
+
+    public func score(_ e: CertificateEvidence, against r: Recipient, frequencies f: FrequencyEvidence,
+                      names: NameComparison? = nil) -> ScoredCandidate {
         var parts: [WeightContribution] = []
         var idAgrees = false, idDisagrees = false, nameDisagrees = false, birthDisagrees = false
-        var support = 0
 
         // Identity number.
         let sameType = e.ids.filter { $0.type == r.idType }
         if let hit = e.ids.first(where: { $0.valid && $0.number == r.idNumber }) {
             idAgrees = true
-            support += 2
             let w = MatchModel.weight(m: model.idAgree, u: 1 / Double(f.recipients))
             parts.append(.init(field: "id", level: "agree", weight: w,
                                sentence: "\(hit.type.rawValue) agrees \(MatchScore.format(w))"))
         } else if let near = sameType.first(where: { !$0.valid && Self.oneCharacterApart($0.number, r.idNumber) }) {
-            support += 1
             // u: a random recipient's number one character from this one is about as likely as
             // hitting one of ~160 neighbours in a space of 10^17 — far below 1 in a million.
             let w = MatchModel.weight(m: model.idClose, u: 1e-6)
@@ -93,16 +111,15 @@ public struct CandidateScorer: Sendable {
                                sentence: "no \(r.idType.rawValue) on the certificate to compare +0.0"))
         }
 
-        // Birth date (the printed one, else the one a mainland ID encodes).
-        if let b = e.birthDate ?? e.birthDatesOffered.first {
+        // Birth date: the printed one; else the one a mainland ID encodes — but not when that ID is
+        // the one that agreed, which would count the same digits twice.
+        if let b = e.birthDate ?? (idAgrees ? nil : e.birthDatesOffered.first) {
             if b == r.birthDate {
-                support += 1
                 let w = MatchModel.weight(m: model.birthExact, u: f.share(f.bornOn[b]))
                 let n = f.bornOn[b] ?? 1
                 parts.append(.init(field: "birth_date", level: "agree", weight: w,
                                    sentence: "birth date agrees (\(n) recipient\(n == 1 ? "" : "s") born that day) \(MatchScore.format(w))"))
             } else if Self.close(b, r.birthDate) {
-                support += 1
                 let w = MatchModel.weight(m: model.birthClose, u: model.birthCloseByChance)
                 parts.append(.init(field: "birth_date", level: "close", weight: w,
                                    sentence: "birth date close (\(b) vs \(r.birthDate)) \(MatchScore.format(w))"))
@@ -117,18 +134,7 @@ public struct CandidateScorer: Sendable {
         }
 
         // Name.
-        var cmp = NameComparer.compare(han: e.name, latin: e.nameLatin, against: r.name, registryLatin: r.nameLatin)
-        // OCR misreads a surname as readily as a given-name character (冯 → 为, 治): two Chinese names
-        // of the same length that differ in the surname alone are one character off, not different.
-        if cmp.level == .disagree, let a = e.name.map(HanCharacters.simplified), HanCharacters.containsHan(a) {
-            let b = HanCharacters.simplified(r.name)
-            // (Three characters or more: in a two-character name the surname is half the name.)
-            if a.count == b.count, a.count >= 3, a.first != b.first, a.dropFirst() == b.dropFirst() {
-                cmp = NameComparison(level: .ocrClose, similarity: 0.5,
-                                     explanation: "\(a) and \(b) differ in the surname alone (one character, as OCR misreads it)",
-                                     basis: .chineseWithChinese)
-            }
-        }
+        let cmp = names ?? Self.compareNames(e, r, quick: false)
         let surname = String(HanCharacters.simplified(r.name).prefix(1))
         let surnameShare = f.share(f.surname[surname] ?? f.named[HanCharacters.simplified(r.name)])
         // A weaker level is never likelier by chance than an exact agreement: each u is at least the
@@ -141,7 +147,10 @@ public struct CandidateScorer: Sendable {
             case .romanisation:
                 return (model.nameRomanisation, max(exactShare, surnameShare * model.givenRomanisationByChance), "romanisation")
             case .ocrClose:
-                return (model.nameOCRClose, max(exactShare * 5, surnameShare * model.givenOCRCloseByChance), "close")
+                // In a two-character name every other given character is "one character off": the
+                // chance is the surname's share itself.
+                let short = (e.name.map { HanCharacters.simplified($0).filter { HanCharacters.isHan($0) }.count } ?? 0) <= 2
+                return (model.nameOCRClose, max(exactShare * 5, surnameShare * (short ? 1 : model.givenOCRCloseByChance)), "close")
             case .partial:
                 return (model.namePartial, max(exactShare * 10, surnameShare * model.givenPartialByChance), "partial")
             case .disagree:
@@ -151,7 +160,6 @@ public struct CandidateScorer: Sendable {
             }
         }()
         if cmp.level == .disagree { nameDisagrees = true }
-        if cmp.level != .disagree && cmp.level != .missing { support += 1 }
         let nw = cmp.level == .missing ? 0 : MatchModel.weight(m: m, u: u)
         parts.append(.init(field: "name", level: level, weight: nw, sentence: "name: \(cmp.explanation) \(MatchScore.format(nw))"))
 
@@ -164,19 +172,28 @@ public struct CandidateScorer: Sendable {
         }
         let total = (parts.map(\.weight).reduce(0, +) * 10).rounded() / 10
         return ScoredCandidate(ssn: r.ssn, score: total, contributions: parts, idAgrees: idAgrees, idDisagrees: idDisagrees,
-                               nameDisagrees: nameDisagrees, birthDateDisagrees: birthDisagrees, support: support)
+                               nameDisagrees: nameDisagrees, birthDateDisagrees: birthDisagrees)
     }
 
-    /// Same length, one character different (an OCR misreading of an identity number).
+    /// One character different, added or dropped (an OCR misreading of an identity number:
+    /// R0394369 read as RO0394369).
     static func oneCharacterApart(_ a: String, _ b: String) -> Bool {
-        guard a.count == b.count, a != b else { return false }
-        return zip(a, b).filter { $0 != $1 }.count == 1
+        guard a != b else { return false }
+        let x = Array(a), y = Array(b)
+        if x.count == y.count { return zip(x, y).filter { $0 != $1 }.count == 1 }
+        guard abs(x.count - y.count) == 1 else { return false }
+        let (long, short) = x.count > y.count ? (x, y) : (y, x)
+        var i = 0
+        while i < short.count && long[i] == short[i] { i += 1 }
+        return Array(long[(i + 1)...]) == Array(short[i...])
     }
 
-    /// Within 31 days, day and month swapped, or one digit different in the same year.
+    /// What OCR or a clerk makes of a date: one digit different (1950-03-05 / 1950-03-06 /
+    /// 1956-03-05), or day and month swapped. Not "within a month": among a million recipients a
+    /// common name has a namesake born within a month of almost any day.
     static func close(_ a: LocalDate, _ b: LocalDate) -> Bool {
-        if abs(a.daysSinceEpoch - b.daysSinceEpoch) <= 31 { return true }
         if a.year == b.year && a.month == b.day && a.day == b.month { return true }
-        return oneCharacterApart(a.description, b.description)
+        let x = Array(a.description), y = Array(b.description)
+        return zip(x, y).filter { $0 != $1 }.count == 1
     }
 }

@@ -17,8 +17,14 @@ public enum NameBlocking {
     public static func registryKeys(name: String, nameLatin: String?) -> [String] {
         var keys = Set<String>()
         if HanCharacters.containsHan(name) {
-            keys.formUnion(NameKeys.blockingKeys(han: name).filter { $0.hasPrefix("H:") })
             let chars = Array(HanCharacters.simplified(name).filter { HanCharacters.isHan($0) })
+            // The character keys of NameKeys.blockingKeys(han:), computed alone (the romanised ones
+            // of every scheme are not stored: see above).
+            if chars.count >= 2 { keys.insert("H:" + String(chars[0]) + String(chars[1])) }
+            if chars.count >= 3 {
+                keys.insert("H:" + String(chars[0]) + String(chars[chars.count - 1]))
+                keys.insert("H:" + String(chars[1]) + String(chars[2]))
+            }
             if let first = chars.first {
                 let initial = chars.count > 1 ? HanCharacters.readings(of: chars[1], scheme: .pinyin).first?.first.map(String.init) ?? "" : ""
                 for s in HanCharacters.surnameReadings(of: first, scheme: .pinyin).prefix(2) {

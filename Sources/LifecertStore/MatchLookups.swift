@@ -4,8 +4,25 @@ import LifecertDomain
 
 /// The indexed lookups the matcher needs (every one uses an index; none scans the registry).
 extension Store {
+    /// The columns a ``Recipient`` is read from, in the order ``recipient(_:)`` reads them by index
+    /// (by position, not by name: matching decodes hundreds of rows per certificate).
+    static let recipientColumns = "ssn, name, name_latin, sex, birth_date, id_type, id_number, benefit_type, benefit_status, eligible, residence, registry_last_certified_on, phone, office, applied_on, died_on"
+
+    static func recipient(_ row: Row) -> Recipient {
+        func date(_ i: Int) -> LocalDate? { (row[i] as String?).flatMap { LocalDate(iso: $0) } }
+        return Recipient(
+            ssn: row[0], name: row[1], nameLatin: row[2], sex: Sex(rawValue: row[3]) ?? .male, birthDate: date(4)!,
+            idType: IdentityType(rawValue: row[5]) ?? .foreignPassport, idNumber: row[6],
+            benefitType: BenefitType(rawValue: row[7]) ?? .enterprisePension,
+            benefitStatus: BenefitStatus(rawValue: row[8]) ?? .normal, eligible: row[9], residence: row[10],
+            lastCertifiedOn: date(11), phone: row[12], office: row[13], appliedOn: date(14), diedOn: date(15))
+    }
+
+    /// `sql` selects from `recipients` with `SELECT * FROM recipients WHERE …`; the star is replaced
+    /// by ``recipientColumns``.
     static func recipients(_ db: Database, sql: String, arguments: StatementArguments) throws -> [Recipient] {
-        try Row.fetchAll(db, sql: sql, arguments: arguments).map { RecipientRecord(row: $0).recipient }
+        let sql = sql.replacingOccurrences(of: "SELECT * FROM recipients", with: "SELECT \(recipientColumns) FROM recipients")
+        return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(recipient)
     }
 
     static func placeholders(_ n: Int) -> String { Array(repeating: "?", count: n).joined(separator: ", ") }

@@ -74,6 +74,9 @@ public final class RegistryImport: @unchecked Sendable {
     public func upsert(_ chunk: [Recipient]) throws {
         var c = counts
         let now = Store.timestamp()
+        // Blocking keys for the chunk, computed on all cores before the write transaction.
+        let keysOf = Self.blockingKeys(chunk)
+        var newKeys: [(String, String)] = []
         try store.pool.write { db in
             let select = try db.cachedStatement(sql: "SELECT \(Self.columns.joined(separator: ", ")) FROM recipients WHERE ssn = ?")
             let insert = try db.cachedStatement(sql: """
@@ -85,12 +88,10 @@ public final class RegistryImport: @unchecked Sendable {
                     last_certified_on = ?, valid_until = ?, suspended_from = ?, import_id = ?, updated_at = ?
                 WHERE ssn = ?
                 """)
-            let dropKeys = try db.cachedStatement(sql: "DELETE FROM recipient_name_keys WHERE ssn = ?")
+            let dropKey = try db.cachedStatement(sql: "DELETE FROM recipient_name_keys WHERE key = ? AND ssn = ?")
             let addKey = try db.cachedStatement(sql: "INSERT OR IGNORE INTO recipient_name_keys (key, ssn) VALUES (?, ?)")
-            func index(_ r: Recipient) throws {
-                for k in NameBlocking.registryKeys(name: r.name, nameLatin: r.nameLatin) { try addKey.execute(arguments: [k, r.ssn]) }
-            }
-            for r in chunk {
+            for (n, r) in chunk.enumerated() {
+                func index() { for k in keysOf[n] { newKeys.append((k, r.ssn)) } }
                 let new = Self.values(r).map { $0?.databaseValue ?? .null }
                 if let old = try Row.fetchOne(select, arguments: [r.ssn]) {
                     let oldValues = Self.columns.map { old[$0] as DatabaseValue }
@@ -103,9 +104,10 @@ public final class RegistryImport: @unchecked Sendable {
                         id.databaseValue, now.databaseValue, r.ssn.databaseValue,
                     ]
                     try update.execute(arguments: StatementArguments(Array(new.dropFirst()) + derivedValues))
-                    if old["name"] as String? != r.name || old["name_latin"] as String? != r.nameLatin {
-                        try dropKeys.execute(arguments: [r.ssn])
-                        try index(r)
+                    let oldName: String = old["name"], oldLatin: String? = old["name_latin"]
+                    if oldName != r.name || oldLatin != r.nameLatin {
+                        for k in NameBlocking.registryKeys(name: oldName, nameLatin: oldLatin) { try dropKey.execute(arguments: [k, r.ssn]) }
+                        index()
                     }
                     var before: [String: String] = [:]
                     var after: [String: String] = [:]
@@ -123,16 +125,37 @@ public final class RegistryImport: @unchecked Sendable {
                         id.databaseValue, now.databaseValue,
                     ]
                     try insert.execute(arguments: StatementArguments(new + derivedValues))
-                    try index(r)
+                    index()
                     c.inserted += 1
                 }
             }
+            // In key order: the key table's B-tree is then written page after page, not at random.
+            newKeys.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+            for (k, ssn) in newKeys { try addKey.execute(arguments: [k, ssn]) }
             try db.execute(sql: "UPDATE imports SET inserted = ?, updated = ?, unchanged = ? WHERE id = ?",
                            arguments: [c.inserted, c.updated, c.unchanged, id])
         }
         counts.inserted = c.inserted
         counts.updated = c.updated
         counts.unchanged = c.unchanged
+    }
+
+    /// Each recipient's blocking keys (``NameBlocking``), computed in parallel.
+    static func blockingKeys(_ chunk: [Recipient]) -> [[String]] {
+        var keys = [[String]](repeating: [], count: chunk.count)
+        let parts = max(1, min(8, chunk.count / 2000))
+        keys.withUnsafeMutableBufferPointer { buffer in
+            // Each worker writes its own slots (every parts-th one) of memory it does not resize.
+            nonisolated(unsafe) let out = buffer
+            DispatchQueue.concurrentPerform(iterations: parts) { p in
+                var i = p
+                while i < chunk.count {
+                    out[i] = NameBlocking.registryKeys(name: chunk[i].name, nameLatin: chunk[i].nameLatin)
+                    i += parts
+                }
+            }
+        }
+        return keys
     }
 
     /// Counts a row that was refused (the caller reports it with its line and reason).

@@ -192,7 +192,6 @@ enum Schema {
                 ssn TEXT NOT NULL REFERENCES recipients(ssn),
                 PRIMARY KEY (key, ssn)
             ) WITHOUT ROWID;
-            CREATE INDEX recipient_name_keys_by_ssn ON recipient_name_keys (ssn);
             ALTER TABLE cases ADD COLUMN certificate_no TEXT;
             ALTER TABLE cases ADD COLUMN match_decision TEXT CHECK (match_decision IN ('auto', 'review', 'none'));
             ALTER TABLE cases ADD COLUMN match TEXT;

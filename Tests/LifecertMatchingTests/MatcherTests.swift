@@ -31,10 +31,11 @@ enum Registry {
 }
 
 func evidence(_ name: String? = nil, latin: String? = nil, sex: Sex? = nil, birth: String? = nil,
-              ids: [(IdentityType, String, Bool)] = [], appeared: String? = "2026-11-01", certNo: String? = nil) -> CertificateEvidence {
+              ids: [(IdentityType, String, Bool)] = [], appeared: String? = "2026-11-01", certNo: String? = nil,
+              issuer: String? = "中华人民共和国驻美国大使馆") -> CertificateEvidence {
     CertificateEvidence(name: name, nameLatin: latin, sex: sex, birthDate: birth.map(Registry.d),
                         ids: ids.map { .init(type: $0.0, number: $0.1, valid: $0.2) }, appearedOn: appeared.map(Registry.d),
-                        certificateNo: certNo)
+                        issuer: issuer, certificateNo: certNo)
 }
 
 @Suite struct MatcherTests {
@@ -99,6 +100,18 @@ func evidence(_ name: String? = nil, latin: String? = nil, sex: Sex? = nil, birt
         #expect(other.reason.contains("name disagrees"))
     }
 
+    @Test func anIDNumberAloneDoesNotLinkAutomatically() throws {
+        // Neither name nor birth date could be read: the agreeing ID sends the case to a reviewer.
+        let r = try matcher.match(evidence(ids: [(.mainlandResidentID, "440106195003051234", true)]))
+        #expect(r.decision == .review && r.ssn == "S001")
+        #expect(r.reason.contains("only field that agrees"))
+    }
+
+    @Test func anIDWithACharacterAddedByOCRIsCloseNotDifferent() throws {
+        let r = try matcher.match(evidence("陈大文", birth: "1945-07-01", ids: [(.hongKongID, "A12334563", false)]))
+        #expect(r.candidates.first { $0.ssn == "S003" }?.contributions.first?.level == "close")
+    }
+
     @Test func anIDFailingItsCheckNeverLinksAutomatically() throws {
         // One digit misread: the check fails, so the number is evidence for review only.
         let r = try matcher.match(evidence("张伟", birth: "1950-03-05", ids: [(.mainlandResidentID, "440106195003051284", false)]))
@@ -142,6 +155,8 @@ func evidence(_ name: String? = nil, latin: String? = nil, sex: Sex? = nil, birt
         var e = evidence("张伟", birth: "1950-03-05", ids: ok)
         e.issuer = "中华人民共和国驻亚特兰蒂斯大使馆"
         #expect(try flags(e, issuerOK: false) == [.issuerNotRecognised])
+        // An issuer that could not be read is not silently taken as recognised.
+        #expect(try flags(evidence("张伟", birth: "1950-03-05", ids: ok, issuer: nil), issuerOK: nil) == [.issuerUnverified])
     }
 
     @Test func mismatchesUseTheRegistryChannelsWording() throws {
