@@ -11,7 +11,7 @@ import PackageDescription
 //   LifecertCLI         – the `lifecert` commands (swift-argument-parser)
 let package = Package(
     name: "lifecert",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "lifecert", targets: ["lifecert"]),
         .executable(name: "lifecert-samples", targets: ["lifecert-samples"]),

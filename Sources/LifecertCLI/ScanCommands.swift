@@ -451,11 +451,19 @@ struct CasesCommand: ParsableCommand {
                 var o: [String: Any] = ["case_id": c.id, "state": c.state, "kind": c.kind as Any? ?? NSNull(),
                                         "form": c.form as Any? ?? NSNull(), "file": c.originalName as Any? ?? NSNull(), "created_at": c.createdAt]
                 if let f = c.fields, let obj = try? JSONSerialization.jsonObject(with: Data(f.utf8)) { o["reading"] = obj }
+                o["recipient_ssn"] = c.recipientSSN as Any? ?? NSNull()
+                o["match_decision"] = c.matchDecision as Any? ?? NSNull()
                 print(compactJSON(o))
             } else {
-                var line = "case \(c.id)  \(c.state.padding(toLength: 10, withPad: " ", startingAt: 0))  \(c.originalName ?? "")"
+                var line = "case \(c.id)  \(c.state.padding(toLength: 11, withPad: " ", startingAt: 0))  \(c.originalName ?? "")"
                 if let f = c.fields, let obj = try? JSONSerialization.jsonObject(with: Data(f.utf8)) as? [String: Any] {
                     line += "  " + summaryLine(obj)
+                }
+                switch c.matchDecision {
+                case "auto": line += "  → \(c.recipientSSN ?? "?")"
+                case "review": line += "  → for review"
+                case "none": line += "  → no match"
+                default: break
                 }
                 print(line)
             }

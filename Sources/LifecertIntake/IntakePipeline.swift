@@ -262,6 +262,7 @@ extension IntakePipeline {
     /// Re-reads by region, with a Latin-script model and one line at a time (PSM 7), the fields the
     /// page's Chinese reading is weakest at:
     /// - the name in Latin letters, always (in Portuguese on Macao forms, else English);
+    /// - a certificate number written in Latin letters and digits;
     /// - each identity number that failed its check, and each number of a type with no check digit
     ///   (passports, permits), with only the characters its type allows.
     ///
@@ -381,6 +382,31 @@ extension IntakePipeline {
                     pages[p].text = pages[p].text.replacingOccurrences(of: r.raw, with: text)
                     changed = true
                 }
+            }
+        }
+        // A certificate number in Latin letters and digits (FTU-2026-338316, IAM/2026/696423): read
+        // again with the Latin model, held to the characters such numbers use.
+        if let r = extraction.certificateNo, r.value.allSatisfy({ $0.isASCII }), let box = r.box, box.width > 0,
+           let image = images[r.page], let p = pages.firstIndex(where: { $0.index == r.page }), !r.raw.isEmpty,
+           pages[p].text.contains(r.raw),
+           let words = try? pageReader.pool.withEngine("eng", {
+               $0.recognizeRegion(image, box: region(box, in: image), mode: .singleLine,
+                                  whitelist: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-.")
+           }) {
+            var text = words.map(\.text).joined()
+            // The letters in front (IAM, FTU, N) are the form's own and were read right; the region's
+            // margin may add a stray letter before them (JIAM/…), which is dropped. Then the second
+            // reading must have the same shape: the same letters in front, as many separators,
+            // about as long — only digits may change.
+            let prefix = String(r.raw.prefix { $0.isLetter })
+            if !prefix.isEmpty, let at = text.range(of: prefix), text.distance(from: text.startIndex, to: at.lowerBound) <= 2 {
+                text = String(text[at.lowerBound...])
+            }
+            let separators: (String) -> Int = { $0.filter { "/-.".contains($0) }.count }
+            if text != r.raw, text.count >= 3, abs(text.count - r.raw.count) <= 2, separators(text) == separators(r.raw),
+               String(text.prefix { $0.isLetter }) == prefix {
+                pages[p].text = pages[p].text.replacingOccurrences(of: r.raw, with: text)
+                changed = true
             }
         }
         // Identity numbers.
