@@ -456,7 +456,11 @@ struct CasesCommand: ParsableCommand {
                 print(compactJSON(o))
             } else {
                 var line = "case \(c.id)  \(c.state.padding(toLength: 11, withPad: " ", startingAt: 0))  \(c.originalName ?? "")"
-                if let f = c.fields, let obj = try? JSONSerialization.jsonObject(with: Data(f.utf8)) as? [String: Any] {
+                if let f = c.fields, var obj = try? JSONSerialization.jsonObject(with: Data(f.utf8)) as? [String: Any] {
+                    // The link-time flags count too (they are stored beside the reading).
+                    if let l = c.linkFlags, let extra = try? JSONSerialization.jsonObject(with: Data(l.utf8)) as? [Any] {
+                        obj["flags"] = ((obj["flags"] as? [Any]) ?? []) + extra
+                    }
                     line += "  " + summaryLine(obj)
                 }
                 switch c.matchDecision {

@@ -27,7 +27,7 @@ public enum NameBlocking {
             }
             if let first = chars.first {
                 let initial = chars.count > 1 ? HanCharacters.readings(of: chars[1], scheme: .pinyin).first?.first.map(String.init) ?? "" : ""
-                for s in HanCharacters.surnameReadings(of: first, scheme: .pinyin).prefix(2) {
+                for s in HanCharacters.readings(of: first, scheme: .pinyin).prefix(2) {
                     keys.insert("R:\(s.uppercased())|\(initial.uppercased())")
                 }
             }
