@@ -10,10 +10,10 @@ public struct Lifecert: ParsableCommand {
         discussion: """
             The store is ./lifecert.db unless --store or $LIFECERT_STORE names another.
             Exit codes: 0 ok, 1 failed, 3 done with rejected rows, 4 unreadable input, 5 store problem,
-            6 not found, 7 bad policy file, 64 wrong usage. See docs/CLI.md.
+            6 not found, 7 bad policy file, 8 refused (role, claim, maker–checker), 64 wrong usage.
             """,
-        subcommands: [IntakeCommand.self, ExtractCommand.self, CasesCommand.self, MatchCommand.self, FormsCommand.self, IDCommand.self,
-                      RegistryCommand.self, StoreCommand.self, PolicyCommand.self, VersionCommand.self])
+        subcommands: [IntakeCommand.self, ExtractCommand.self, CasesCommand.self, CaseCommand.self, MatchCommand.self, FormsCommand.self, IDCommand.self,
+                      RegistryCommand.self, StoreCommand.self, PolicyCommand.self, UsersCommand.self, VersionCommand.self])
 
     public init() {}
 }

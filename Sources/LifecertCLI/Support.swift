@@ -19,6 +19,8 @@ public enum ExitStatus: Int32, Sendable {
     case notFound = 6
     /// The policy file is invalid.
     case badPolicy = 7
+    /// The action was refused: the user's role, another reviewer's claim, maker–checker, a senior needed.
+    case refused = 8
 }
 
 /// Prints `lifecert: message` to standard error and returns the error to throw.

@@ -68,7 +68,13 @@ extension Store {
     /// - Throws: ``StoreError/unknownRecipient(_:)``; a refusal when benefits are terminated.
     @discardableResult
     public func appendCertification(_ n: NewCertification) throws -> CertificationRecord {
-        let id = try pool.write { db -> Int64 in
+        let id = try pool.write { db in try insertCertification(db, n) }
+        return try certificationHistory(ssn: n.ssn).first { $0.id == id }!
+    }
+
+    /// The body of ``appendCertification(_:)``, inside the caller's transaction (approval writes the
+    /// record and moves the case in one transaction).
+    func insertCertification(_ db: Database, _ n: NewCertification) throws -> Int64 {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM recipients WHERE ssn = ?", arguments: [n.ssn]) else {
                 throw StoreError.unknownRecipient(n.ssn)
             }
@@ -110,8 +116,6 @@ extension Store {
                                                "back_pay_due": outcome.backPayDue?.description ?? "",
                                                "alive_only": aliveOnly ? "Y" : "N"]), at: now)
             return recordID
-        }
-        return try certificationHistory(ssn: n.ssn).first { $0.id == id }!
     }
 
     /// Revokes a record by appending a revocation; the recipient's dates fall back to the newest

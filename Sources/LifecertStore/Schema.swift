@@ -10,6 +10,7 @@ enum Schema {
         m.registerMigration("v1-registry", migrate: v1Registry)
         m.registerMigration("v2-cases-and-records", migrate: v2CasesAndRecords)
         m.registerMigration("v3-matching", migrate: v3Matching)
+        m.registerMigration("v4-review", migrate: v4Review)
         return m
     }
 
@@ -208,5 +209,32 @@ enum Schema {
             for k in NameBlocking.registryKeys(name: name, nameLatin: latin) { try addKey.execute(arguments: [k, ssn]) }
         }
         try db.execute(sql: "CREATE INDEX recipients_by_name_folded ON recipients (name_folded)")
+    }
+
+    /// Review: a case's claim (who, until when), whether a field was corrected by hand, and the
+    /// approvals given (append-only; a high-risk case needs two, by different people).
+    static func v4Review(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE cases ADD COLUMN claimed_by TEXT REFERENCES users(login);
+            ALTER TABLE cases ADD COLUMN claim_until TEXT;
+            ALTER TABLE cases ADD COLUMN fields_corrected INTEGER NOT NULL DEFAULT 0;
+            CREATE TABLE case_approvals (
+                id INTEGER PRIMARY KEY,
+                case_id INTEGER NOT NULL REFERENCES cases(id),
+                approver TEXT NOT NULL REFERENCES users(login),
+                role TEXT NOT NULL CHECK (role IN ('reviewer', 'senior', 'system')),
+                recipient_ssn TEXT NOT NULL REFERENCES recipients(ssn),
+                at TEXT NOT NULL,
+                UNIQUE (case_id, approver)
+            );
+            CREATE INDEX cases_by_claim ON cases (claimed_by) WHERE claimed_by IS NOT NULL;
+            """)
+        try db.execute(sql: appendOnly("case_approvals", "approvals"))
+        // Whoever opened a case may never approve it, whatever the code above the store does.
+        try db.execute(sql: """
+            CREATE TRIGGER case_approvals_maker_checker BEFORE INSERT ON case_approvals
+            WHEN NEW.approver = (SELECT created_by FROM cases WHERE id = NEW.case_id)
+            BEGIN SELECT RAISE(ABORT, 'maker-checker: whoever opened a case may not approve it'); END;
+            """)
     }
 }

@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import LifecertDomain
+import LifecertStore
+
+/// Runs a workflow action, turning a refusal into a message and exit status 8.
+func workflow<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let e as WorkflowError {
+        throw fail(e.description, e.isNotFound ? .notFound : .refused)
+    }
+}
+
+extension WorkflowError {
+    var isNotFound: Bool { if case .noSuchCase = self { return true } else { return false } }
+}
+
+struct UsersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "users", abstract: "Who may use lifecert, and as what.", subcommands: [Add.self, List.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a user (an administrator only; the first user of a store must be an administrator).",
+            discussion: "Users are operating-system logins: lifecert acts as the login that runs it.")
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "The user's operating-system login.") var login: String
+        @Option(help: "clerk, reviewer, senior, admin or auditor.") var role: String
+        @Option(help: "A name to show.") var name: String?
+
+        func run() throws {
+            guard let r = Role(rawValue: role.lowercased()), r != .system else {
+                throw fail("--role \(role) is not a role: use clerk, reviewer, senior, admin or auditor", .failure)
+            }
+            let store = try options.openStore()
+            try workflow { try store.addUser(login, role: r, displayName: name, by: Store.currentLogin()) }
+            print("\(login) is now a \(r.rawValue)")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the users and their roles.")
+        @OptionGroup var options: StoreOptions
+        func run() throws {
+            let store = try options.openStore()
+            let all = try store.users()
+            if all.isEmpty { print("no users yet: the first is added with `lifecert users add LOGIN --role admin`") }
+            for u in all { print("\(u.login)  \(u.role)\(u.active ? "" : "  (inactive)")") }
+        }
+    }
+}
+
+struct CaseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "case", abstract: "One case: show it, claim it, approve, reject or return it (as your login).",
+        subcommands: [Claim.self, Approve.self, Reject.self, Return.self])
+
+    struct Claim: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Take a case for review (a 30-minute lease, renewed by claiming again).")
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "The case id.") var caseID: Int64
+        func run() throws {
+            let store = try options.openStore()
+            try workflow { try store.claim(caseID: caseID, by: Store.currentLogin()) }
+            print("case \(caseID) is yours for 30 minutes")
+        }
+    }
+
+    struct Approve: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Approve a case: the certification record is written (a high-risk case needs a reviewer and then a senior).")
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "The case id.") var caseID: Int64
+        @Option(help: ArgumentHelp("The recipient, for a case not linked automatically (a candidate `lifecert match explain` lists).", valueName: "ssn"))
+        var recipient: String?
+        func run() throws {
+            let store = try options.openStore()
+            let today = try options.todayDate()
+            let outcome = try workflow { try store.approve(caseID: caseID, by: Store.currentLogin(), recipientSSN: recipient, passedOn: today) }
+            switch outcome {
+            case .awaitingSenior:
+                print("case \(caseID): first approval recorded; it is high-risk and now needs a senior's approval")
+            case .certified(let id):
+                let ssn = try store.caseRecord(id: caseID)?.recipientSSN ?? "?"
+                let r = try store.certificationHistory(ssn: ssn).first { $0.id == id }
+                var line = "case \(caseID) approved: certification record \(id) for \(ssn), valid until \(r?.validUntil.description ?? "?")"
+                if r?.restoresPayment == true { line += "; payments restored, back pay due by \(r?.backPayDue?.description ?? "?")" }
+                if r?.aliveOnly == true { line += "; alive status only (eligibility lost)" }
+                print(line)
+            }
+        }
+    }
+
+    struct Reject: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Reject a case with a reason code and a sentence for the letter to the recipient.")
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "The case id.") var caseID: Int64
+        @Option(help: "Reason code.") var code: String
+        @Option(help: "A sentence that can go into a letter to the recipient.") var message: String
+        func run() throws {
+            let store = try options.openStore()
+            try workflow { try store.decline(caseID: caseID, by: Store.currentLogin(), returning: false, reasonCode: code, sentence: message) }
+            print("case \(caseID) rejected (\(code))")
+        }
+    }
+
+    struct Return: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Send a case back (something missing) with a reason code and a sentence.")
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "The case id.") var caseID: Int64
+        @Option(help: "Reason code.") var code: String
+        @Option(help: "A sentence that can go into a letter to the recipient.") var message: String
+        func run() throws {
+            let store = try options.openStore()
+            try workflow { try store.decline(caseID: caseID, by: Store.currentLogin(), returning: true, reasonCode: code, sentence: message) }
+            print("case \(caseID) returned (\(code))")
+        }
+    }
+}

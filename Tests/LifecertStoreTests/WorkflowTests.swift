@@ -1,0 +1,147 @@
+import Foundation
+import GRDB
+import LifecertDomain
+import Testing
+@testable import LifecertStore
+
+/// Roles, claims, maker–checker and approval writing the certification record, in the store.
+@Suite struct WorkflowTests {
+    let t = TemporaryStore()
+    let store: Store
+    let fields = #"{"kind":"hk","fields":{"appeared_on":"2026-11-02","name":"陈大文"}}"#
+
+    init() throws {
+        store = try t.open()
+        _ = try load(store, [recipient("S1", id: "P1"), recipient("S2", status: .suspended, lastCertified: "2025-01-10", id: "P2")])
+        try store.addUser("ada", role: .admin, by: "ada")
+        for (u, r) in [("rita", Role.reviewer), ("rob", .reviewer), ("sam", .senior), ("carl", .clerk)] {
+            try store.addUser(u, role: r, by: "ada")
+        }
+    }
+
+    func openCase(by maker: String = "carl", decision: String = "auto", ssn: String? = "S1", flags: String = "[]") throws -> Int64 {
+        let (scan, _) = try store.registerScan(bytes: Array(UUID().uuidString.utf8), sha256: UUID().uuidString.replacingOccurrences(of: "-", with: "") + "00000000000000000000000000000000",
+                                               originalName: "x.png", mediaType: nil, fileExtension: "png", envelope: EnvelopeInfo(scannedBy: maker))
+        return try store.openCase(scanID: scan.id, state: decision == "auto" ? "MATCHED" : "NEEDS_MATCH", kind: "hk", form: "hk-ftu",
+                                  fieldsJSON: fields, reason: nil, actor: maker,
+                                  link: CaseLink(decision: decision, recipientSSN: decision == "auto" ? ssn : nil, proposedSSN: decision == "auto" ? nil : ssn,
+                                                 certificateNo: nil, matchJSON: "{}", flagsJSON: flags))
+    }
+
+    func state(_ id: Int64) throws -> String { try store.caseRecord(id: id)!.state }
+
+    @Test func anApprovalWritesTheRecordAndMovesTheCaseInOneStep() throws {
+        let id = try openCase()
+        #expect(try store.approve(caseID: id, by: "rob", passedOn: day("2026-11-25")) == .certified(recordID: 1))
+        #expect(try state(id) == "APPROVED")
+        let record = try #require(try store.certificationHistory(ssn: "S1").first)
+        #expect(record.certifiedOn == day("2026-11-02") && record.approvedBy == "rob" && record.channel == .mailHongKong)
+        #expect(try store.recipient(ssn: "S1")?.validUntil == day("2027-11-30"))
+        // Approved once: never again.
+        #expect(throws: WorkflowError.wrongState(case: id, state: "APPROVED", action: "approved")) {
+            try store.approve(caseID: id, by: "rita", passedOn: day("2026-11-25"))
+        }
+        #expect(try store.events(entity: "case", id: String(id)).contains { $0.action == "APPROVED" && $0.actor == "rob" })
+    }
+
+    @Test func rolesAreCheckedByTheStore() throws {
+        let id = try openCase()
+        #expect(throws: WorkflowError.notAllowed(user: "carl", role: "clerk", action: "approve cases")) {
+            try store.approve(caseID: id, by: "carl", passedOn: day("2026-11-25"))
+        }
+        #expect(throws: WorkflowError.notAllowed(user: "ada", role: "admin", action: "approve cases")) {
+            try store.approve(caseID: id, by: "ada", passedOn: day("2026-11-25"))
+        }
+        #expect(throws: WorkflowError.unknownUser("mallory")) { try store.claim(caseID: id, by: "mallory") }
+        #expect(throws: WorkflowError.notAllowed(user: "rob", role: "reviewer", action: "add users")) {
+            try store.addUser("eve", role: .senior, by: "rob")
+        }
+        #expect(try state(id) == "MATCHED")
+        #expect(try store.certificationHistory(ssn: "S1").isEmpty)
+    }
+
+    @Test func whoeverOpenedACaseMayNotApproveItEvenBypassingTheCode() throws {
+        let id = try openCase(by: "rita")
+        #expect(throws: WorkflowError.makerChecker(case: id, user: "rita")) {
+            try store.approve(caseID: id, by: "rita", passedOn: day("2026-11-25"))
+        }
+        // The database itself refuses it too.
+        #expect(throws: DatabaseError.self) {
+            try store.pool.write { db in
+                try db.execute(sql: "INSERT INTO case_approvals (case_id, approver, role, recipient_ssn, at) VALUES (?, 'rita', 'reviewer', 'S1', 'now')",
+                               arguments: [id])
+            }
+        }
+    }
+
+    @Test func aClaimKeepsOthersOutUntilItRunsOut() throws {
+        let id = try openCase()
+        let t0 = Date()
+        try store.claim(caseID: id, by: "rob", now: t0)
+        #expect(try state(id) == "IN_REVIEW")
+        #expect(throws: WorkflowError.self) { try store.approve(caseID: id, by: "rita", passedOn: day("2026-11-25"), now: t0.addingTimeInterval(60)) }
+        #expect(throws: WorkflowError.self) { try store.claim(caseID: id, by: "rita", now: t0.addingTimeInterval(60)) }
+        // Rob's session dropped: 31 minutes later the lease has run out and Rita may take it.
+        try store.claim(caseID: id, by: "rita", now: t0.addingTimeInterval(31 * 60))
+        #expect(try store.approve(caseID: id, by: "rita", passedOn: day("2026-11-25"), now: t0.addingTimeInterval(32 * 60)) == .certified(recordID: 1))
+    }
+
+    @Test func aHighRiskCaseNeedsAReviewerAndThenASenior() throws {
+        // S2 is suspended: approval restores payment, so two approvals.
+        let id = try openCase(ssn: "S2", flags: #"[{"code":"restores_payment","severity":"info"}]"#)
+        #expect(try store.approve(caseID: id, by: "rob", passedOn: day("2026-11-25")) == .awaitingSenior)
+        #expect(throws: WorkflowError.sameApproverTwice(case: id, user: "rob")) { try store.approve(caseID: id, by: "rob", passedOn: day("2026-11-25")) }
+        #expect(throws: WorkflowError.seniorNeeded(case: id)) { try store.approve(caseID: id, by: "rita", passedOn: day("2026-11-25")) }
+        #expect(try store.certificationHistory(ssn: "S2").isEmpty)
+        guard case .certified = try store.approve(caseID: id, by: "sam", passedOn: day("2026-11-25")) else { Issue.record("not certified"); return }
+        let record = try #require(try store.certificationHistory(ssn: "S2").first)
+        #expect(record.restoresPayment)
+        #expect(record.examinedBy == "rob" && record.approvedBy == "sam")
+        // Further checks were needed (two approvals): back pay by the 10th of the next month.
+        #expect(record.backPayDue == day("2026-12-10"))
+        #expect(try store.recipient(ssn: "S2")?.recipient.benefitStatus == .normal)
+    }
+
+    @Test func aCaseNotLinkedAutomaticallyNeedsTheReviewerToNameTheRecipient() throws {
+        let id = try openCase(decision: "review", ssn: "S1")
+        #expect(throws: WorkflowError.noRecipient(case: id)) { try store.approve(caseID: id, by: "rob", passedOn: day("2026-11-25")) }
+        #expect(try store.approve(caseID: id, by: "rob", recipientSSN: "S1", passedOn: day("2026-11-25")) == .awaitingSenior)
+        #expect(try store.approve(caseID: id, by: "sam", recipientSSN: "S1", passedOn: day("2026-11-25")) != .awaitingSenior)
+        #expect(try store.caseRecord(id: id)?.recipientSSN == "S1")
+    }
+
+    @Test func rejectionsAndReturnsCarryACodeAndASentence() throws {
+        let id = try openCase()
+        #expect(throws: WorkflowError.reasonRequired(action: "rejection")) {
+            try store.decline(caseID: id, by: "rob", returning: false, reasonCode: "R01", sentence: " ")
+        }
+        try store.decline(caseID: id, by: "rob", returning: false, reasonCode: "R01", sentence: "The certificate is older than six months.")
+        #expect(try state(id) == "REJECTED")
+        let e = try #require(try store.events(entity: "case", id: String(id)).first { $0.action == "REJECTED" })
+        #expect(e.reason == "The certificate is older than six months." && e.after?.contains("R01") == true)
+        #expect(throws: WorkflowError.self) { try store.approve(caseID: id, by: "rita", passedOn: day("2026-11-25")) }
+    }
+
+    @Test func eightReviewersApprovingAtOnceApproveEachCaseExactlyOnce() throws {
+        for i in 0..<6 { try store.addUser("rev\(i)", role: .reviewer, by: "ada") }
+        let reviewers = ["rita", "rob"] + (0..<6).map { "rev\($0)" }
+        let ids = try (0..<80).map { _ in try openCase() }
+        let ok = Counter()
+        DispatchQueue.concurrentPerform(iterations: reviewers.count) { r in
+            for id in ids {
+                if (try? store.approve(caseID: id, by: reviewers[r], passedOn: day("2026-11-25"))) != nil { ok.add() }
+            }
+        }
+        #expect(ok.value == ids.count)
+        let records = try store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM certification_records") }
+        #expect(records == ids.count)
+        #expect(try ids.allSatisfy { try state($0) == "APPROVED" })
+    }
+}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var n = 0
+    func add() { lock.lock(); n += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return n }
+}
