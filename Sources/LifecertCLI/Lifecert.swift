@@ -13,7 +13,7 @@ public struct Lifecert: ParsableCommand {
             6 not found, 7 bad policy file, 8 refused (role, claim, maker–checker), 64 wrong usage.
             """,
         subcommands: [IntakeCommand.self, ExtractCommand.self, CasesCommand.self, CaseCommand.self, MatchCommand.self, FormsCommand.self, IDCommand.self,
-                      RegistryCommand.self, StoreCommand.self, PolicyCommand.self, UsersCommand.self, VersionCommand.self])
+                      RegistryCommand.self, RecordsCommand.self, StoreCommand.self, AuditCommand.self, PolicyCommand.self, UsersCommand.self, VersionCommand.self])
 
     public init() {}
 }

@@ -157,7 +157,10 @@ extension Store {
 
     /// A recipient's certification records, newest first, revoked ones included and marked.
     public func certificationHistory(ssn: String) throws -> [CertificationRecord] {
-        try pool.read { db in
+        try pool.read { db in try certificationHistory(db, ssn: ssn) }
+    }
+
+    func certificationHistory(_ db: Database, ssn: String) throws -> [CertificationRecord] {
             let rows = try Row.fetchAll(db, sql: """
                 SELECT c.*, v.reason AS v_reason, v.revoked_by AS v_by, v.revoked_at AS v_at,
                        row_number() OVER (ORDER BY c.certified_on, c.id) AS seq
@@ -174,7 +177,6 @@ extension Store {
                     aliveOnly: r["alive_only"],
                     revocation: (r["v_reason"] as String?).map { CertificationRecord.Revocation(reason: $0, revokedBy: r["v_by"], revokedAt: r["v_at"]) })
             }
-        }
     }
 }
 

@@ -228,6 +228,19 @@ enum Schema {
                 UNIQUE (case_id, approver)
             );
             CREATE INDEX cases_by_claim ON cases (claimed_by) WHERE claimed_by IS NOT NULL;
+            -- Each hand-over of records to the payment system: what it covered, so an export can be
+            -- repeated or continued without gaps or doubles.
+            CREATE TABLE record_exports (
+                id INTEGER PRIMARY KEY,
+                since TEXT NOT NULL,
+                first_record INTEGER,
+                last_record INTEGER,
+                records INTEGER NOT NULL,
+                revocations INTEGER NOT NULL,
+                format TEXT NOT NULL,
+                exported_by TEXT NOT NULL,
+                exported_at TEXT NOT NULL
+            );
             """)
         try db.execute(sql: appendOnly("case_approvals", "approvals"))
         // Whoever opened a case may never approve it, whatever the code above the store does.

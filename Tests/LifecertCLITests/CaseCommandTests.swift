@@ -29,5 +29,28 @@ import Testing
         // The role is checked before anything about the case: an administrator learns nothing of case 99.
         #expect(try cli.run(["case", "approve", "99", "--store", store]).status == 8)
         #expect(try cli.run(["users", "add", "x", "--role", "wizard", "--store", store]).status == 1)
+        // The case as a reviewer sees it: both sides, the match, the history.
+        let show = try cli.run(["case", "show", "1", "--store", store])
+        #expect(show.status == 0)
+        #expect(show.stdout.contains("(linked)") && show.stdout.contains("match: auto") && show.stdout.contains("OPENED"))
+    }
+
+    @Test func auditVerifyNamesAnEventEditedByHand() throws {
+        let dir = Scratch()
+        let store = dir.path("s.db")
+        #expect(try cli.run(["registry", "import", repo.appendingPathComponent("samples/registry.csv").path, "--store", store]).status == 0)
+        #expect(try cli.run(["users", "add", Store.currentLogin(), "--role", "admin", "--store", store]).status == 0)
+        let ok = try cli.run(["audit", "verify", "--store", store])
+        #expect(ok.status == 0 && ok.stdout.contains("intact"))
+        // Someone with the sqlite3 shell removes the guard and rewrites who did something.
+        let edit = Process()
+        edit.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        edit.arguments = [store, "DROP TRIGGER events_no_update; UPDATE events SET actor = 'nobody' WHERE id = 2;"]
+        try edit.run()
+        edit.waitUntilExit()
+        #expect(edit.terminationStatus == 0)
+        let bad = try cli.run(["audit", "verify", "--store", store])
+        #expect(bad.status == 5)
+        #expect(bad.stderr.contains("broken at event 2"))
     }
 }

@@ -122,6 +122,19 @@ import Testing
         #expect(throws: WorkflowError.self) { try store.approve(caseID: id, by: "rita", passedOn: day("2026-11-25")) }
     }
 
+    @Test func anExportSaysWhatItCoveredAndCanBeRepeated() throws {
+        let a = try openCase(), b = try openCase()
+        try store.approve(caseID: a, by: "rob", passedOn: day("2026-11-25"))
+        let since = day(String(Store.timestamp().prefix(10)))
+        let first = try store.exportRecords(since: since, format: "csv", by: "ada")
+        #expect(first.records.map(\.record.id) == [1])
+        try store.approve(caseID: b, by: "rob", passedOn: day("2026-11-25"))
+        let second = try store.exportRecords(since: since, format: "csv", by: "ada")
+        #expect(second.records.map(\.record.id) == [1, 2])
+        #expect(second.exportID == first.exportID + 1)
+        #expect(try store.events(entity: "export", id: String(second.exportID)).first?.after?.contains("\"records\":\"2\"") == true)
+    }
+
     @Test func eightReviewersApprovingAtOnceApproveEachCaseExactlyOnce() throws {
         for i in 0..<6 { try store.addUser("rev\(i)", role: .reviewer, by: "ada") }
         let reviewers = ["rita", "rob"] + (0..<6).map { "rev\($0)" }
