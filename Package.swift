@@ -5,6 +5,7 @@ import PackageDescription
 //   LifecertDomain      – pure Swift rules: policy, certification dates, identity numbers, recipients
 //   LifecertNames       – personal names across scripts and romanisations (tables from Unihan)
 //   LifecertMatching    – linking a certificate to its recipient: candidates, Fellegi–Sunter scores, checks
+//   LifecertQueue       – the reviewer's terminal queue (ncurses) and the case sheet
 //   LifecertInterchange – reading outside files: CSV with encoding detection, the registry extract
 //   LifecertStore       – the store (SQLite through GRDB): schema, migrations, registry upsert, queries
 //   LifecertDocuments   – scans, rendering and OCR (Tesseract, poppler-glib, cairo, Leptonica)
@@ -31,6 +32,10 @@ let package = Package(
             name: "CPoppler", path: "Sources/CPoppler", pkgConfig: "poppler-glib cairo",
             providers: [.apt(["libpoppler-glib-dev", "libcairo2-dev"])]),
 
+        .systemLibrary(
+            name: "CNcurses", path: "Sources/CNcurses",
+            providers: [.apt(["libncurses-dev"])]),
+
         .target(name: "LifecertDomain"),
         .target(name: "LifecertNames"),
         .target(name: "LifecertMatching", dependencies: ["LifecertDomain", "LifecertNames"]),
@@ -45,10 +50,11 @@ let package = Package(
         .target(name: "LifecertDocuments", dependencies: ["LifecertDomain", "CTesseract", "CPoppler"]),
         .target(name: "LifecertForms", dependencies: ["LifecertDomain", .product(name: "Yams", package: "Yams")]),
         .target(name: "LifecertIntake", dependencies: ["LifecertDomain", "LifecertDocuments", "LifecertForms", "LifecertStore", "LifecertMatching", "LifecertNames"]),
+        .target(name: "LifecertQueue", dependencies: ["LifecertDomain", "LifecertStore", "CNcurses"]),
         .target(
             name: "LifecertCLI",
             dependencies: [
-                "LifecertDomain", "LifecertInterchange", "LifecertStore", "LifecertDocuments", "LifecertForms", "LifecertIntake", "LifecertMatching",
+                "LifecertDomain", "LifecertInterchange", "LifecertStore", "LifecertDocuments", "LifecertForms", "LifecertIntake", "LifecertMatching", "LifecertQueue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LifecertDomain
+import LifecertQueue
 import LifecertStore
 
 /// Runs a workflow action, turning a refusal into a message and exit status 8.
@@ -33,7 +34,7 @@ struct UsersCommand: ParsableCommand {
             }
             let store = try options.openStore()
             try workflow { try store.addUser(login, role: r, displayName: name, by: Store.currentLogin()) }
-            print("\(login) is now a \(r.rawValue)")
+            print("\(login) is now \(r == .admin || r == .auditor ? "an" : "a") \(r.rawValue)")
         }
     }
 
@@ -62,53 +63,8 @@ struct CaseCommand: ParsableCommand {
 
         func run() throws {
             let store = try options.openStore()
-            guard let c = try store.caseRecord(id: caseID) else { throw fail("there is no case \(caseID)", .notFound) }
-            print("case \(c.id)  \(c.state)  \(c.kind ?? "-")/\(c.form ?? "-")  \(c.originalName ?? "")")
-            let reading = c.fields.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-            let f = reading?["fields"] as? [String: Any] ?? [:]
-            let match = c.match.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-            let ssn = c.recipientSSN ?? (match?["ssn"] as? String)
-            let r = try ssn.flatMap { try store.recipient(ssn: $0) }?.recipient
-            if let r { print("recipient \(r.ssn) \(c.recipientSSN == nil ? "(proposed)" : "(linked)")") }
-            func text(_ v: Any?) -> String {
-                switch v {
-                case let s as String: return s
-                case let ids as [[String: Any]]: return ids.map { "\($0["type"] ?? "")  \($0["number"] ?? "")" }.joined(separator: "; ")
-                default: return "—"
-                }
-            }
-            let rows: [(String, String, String?)] = [
-                ("name", text(f["name"]), r?.name), ("name (Latin)", text(f["name_latin"]), r?.nameLatin ?? "—"),
-                ("sex", text(f["sex"]), r?.sex.rawValue), ("birth date", text(f["birth_date"]), r?.birthDate.description),
-                ("identity numbers", text(f["ids"]), r.map { "\($0.idType.rawValue)  \($0.idNumber)" }),
-                ("appeared on", text(f["appeared_on"]), nil), ("issued on", text(f["issued_on"]), nil),
-                ("issuer", text(f["issuer"]), nil), ("certificate no.", text(f["certificate_no"]), nil),
-            ]
-            print("")
-            print("  field              certificate                      registry")
-            for (label, cert, reg) in rows {
-                let differs = reg != nil && cert != "—" && reg != "—" && !cert.replacingOccurrences(of: "(", with: "").replacingOccurrences(of: ")", with: "").contains(reg!.split(separator: " ").last.map(String.init) ?? reg!)
-                print("\(differs ? "!" : " ") \(padded(label, 18)) \(padded(cert, 32)) \(reg ?? "")")
-            }
-            if let r {
-                print("  status: \(r.benefitStatus.rawValue)\(r.eligible ? "" : ", eligibility lost")\(r.diedOn.map { ", died \($0)" } ?? "")")
-            }
-            var flags = (reading?["flags"] as? [[String: Any]]) ?? []
-            if let l = c.linkFlags, let extra = try? JSONSerialization.jsonObject(with: Data(l.utf8)) as? [[String: Any]] { flags += extra }
-            if !flags.isEmpty {
-                print("\nflags:")
-                for fl in flags { print("  [\(fl["severity"] ?? "")] \(fl["code"] ?? ""): \(fl["message"] ?? "")") }
-            }
-            if let match {
-                print("\nmatch: \(match["decision"] ?? "")  \(match["reason"] ?? "")")
-                for cand in (match["candidates"] as? [[String: Any]] ?? []).prefix(3) {
-                    print("  \(cand["ssn"] ?? "")  \(cand["explanation"] ?? "")")
-                }
-            }
-            print("\nhistory:")
-            for e in try store.events(entity: "case", id: String(caseID)) {
-                print("  \(e.at)  \(e.actor)  \(e.action)\(e.reason.map { "  — \($0)" } ?? "")")
-            }
+            guard let lines = try CaseSheet.lines(store: store, caseID: caseID) else { throw fail("there is no case \(caseID)", .notFound) }
+            for l in lines { print(l) }
         }
     }
 
@@ -175,25 +131,16 @@ struct CaseCommand: ParsableCommand {
     }
 }
 
-/// Columns on a terminal: CJK and full-width characters take two cells.
-func displayWidth(_ s: String) -> Int {
-    s.unicodeScalars.reduce(0) { w, u in
-        let v = u.value
-        let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
-            || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
-            || (0xFFE0...0xFFE6).contains(v) || (0x20000...0x3FFFD).contains(v)
-        return w + (u.properties.generalCategory == .nonspacingMark ? 0 : wide ? 2 : 1)
-    }
-}
+struct QueueCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "queue", abstract: "The reviewer's full-screen queue (keyboard driven; ? shows every key).")
+    @OptionGroup var options: StoreOptions
 
-/// `s` cut or padded with spaces to exactly `width` terminal cells.
-func padded(_ s: String, _ width: Int) -> String {
-    var out = "", w = 0
-    for c in s {
-        let cw = displayWidth(String(c))
-        if w + cw > width { break }
-        out.append(c)
-        w += cw
+    func run() throws {
+        let store = try options.openStore()
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw fail("lifecert queue needs a terminal; in scripts use lifecert cases and lifecert case show|approve|reject|return", .failure)
+        }
+        try TerminalQueue(store: store, actor: Store.currentLogin(), today: try options.todayDate()).run()
     }
-    return out + String(repeating: " ", count: width - w)
 }

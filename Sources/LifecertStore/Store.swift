@@ -89,8 +89,13 @@ public final class Store: Sendable {
         }
     }
 
-    /// The operating-system login of the current process (`$USER`, else the password database).
+    /// The operating-system login of the current process (the password database, else `$USER`).
+    ///
+    /// The superuser may act as another login by setting `LIFECERT_ACT_AS` (for scripted tests and
+    /// recovery): root can change the store file directly anyway, and acting through lifecert keeps
+    /// the roles' checks and the audit trail. For anyone else the variable is ignored.
     public static func currentLogin() -> String {
+        if geteuid() == 0, let login = ProcessInfo.processInfo.environment["LIFECERT_ACT_AS"], !login.isEmpty { return login }
         if let pw = getpwuid(geteuid()), let name = pw.pointee.pw_name { return String(cString: name) }
         return ProcessInfo.processInfo.environment["USER"] ?? "uid-\(geteuid())"
     }
