@@ -104,30 +104,30 @@ struct CaseCommand: ParsableCommand {
         }
     }
 
-    struct Reject: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Reject a case with a reason code and a sentence for the letter to the recipient.")
+    /// What a rejection and a return both take.
+    struct Decline: ParsableArguments {
         @OptionGroup var options: StoreOptions
         @Argument(help: "The case id.") var caseID: Int64
         @Option(help: "Reason code.") var code: String
         @Option(help: "A sentence that can go into a letter to the recipient.") var message: String
-        func run() throws {
+
+        func run(returning: Bool) throws {
             let store = try options.openStore()
-            try workflow { try store.decline(caseID: caseID, by: Store.currentLogin(), returning: false, reasonCode: code, sentence: message) }
-            print("case \(caseID) rejected (\(code))")
+            try workflow { try store.decline(caseID: caseID, by: Store.currentLogin(), returning: returning, reasonCode: code, sentence: message) }
+            print("case \(caseID) \(returning ? "returned" : "rejected") (\(code))")
         }
+    }
+
+    struct Reject: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Reject a case with a reason code and a sentence for the letter to the recipient.")
+        @OptionGroup var decline: Decline
+        func run() throws { try decline.run(returning: false) }
     }
 
     struct Return: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Send a case back (something missing) with a reason code and a sentence.")
-        @OptionGroup var options: StoreOptions
-        @Argument(help: "The case id.") var caseID: Int64
-        @Option(help: "Reason code.") var code: String
-        @Option(help: "A sentence that can go into a letter to the recipient.") var message: String
-        func run() throws {
-            let store = try options.openStore()
-            try workflow { try store.decline(caseID: caseID, by: Store.currentLogin(), returning: true, reasonCode: code, sentence: message) }
-            print("case \(caseID) returned (\(code))")
-        }
+        @OptionGroup var decline: Decline
+        func run() throws { try decline.run(returning: true) }
     }
 }
 

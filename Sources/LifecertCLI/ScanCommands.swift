@@ -6,6 +6,7 @@ import LifecertDomain
 import LifecertForms
 import LifecertIntake
 import LifecertMatching
+import LifecertQueue
 import LifecertStore
 
 /// Options for commands that read scans.
@@ -457,10 +458,7 @@ struct CasesCommand: ParsableCommand {
             } else {
                 var line = "case \(c.id)  \(c.state.padding(toLength: 11, withPad: " ", startingAt: 0))  \(c.originalName ?? "")"
                 if let f = c.fields, var obj = try? JSONSerialization.jsonObject(with: Data(f.utf8)) as? [String: Any] {
-                    // The link-time flags count too (they are stored beside the reading).
-                    if let l = c.linkFlags, let extra = try? JSONSerialization.jsonObject(with: Data(l.utf8)) as? [Any] {
-                        obj["flags"] = ((obj["flags"] as? [Any]) ?? []) + extra
-                    }
+                    obj["flags"] = CaseSheet.flags(c)  // the link-time flags count too
                     line += "  " + summaryLine(obj)
                 }
                 switch c.matchDecision {

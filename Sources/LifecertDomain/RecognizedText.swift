@@ -12,6 +12,13 @@ public struct PageBox: Equatable, Sendable, Codable {
         self.height = height
     }
 
+    /// The smallest box holding this one and `other`.
+    public func union(_ other: PageBox) -> PageBox {
+        let x0 = min(x, other.x), y0 = min(y, other.y)
+        return PageBox(x: x0, y: y0, width: max(x + width, other.x + other.width) - x0,
+                       height: max(y + height, other.y + other.height) - y0)
+    }
+
     /// True when `other` lies inside this box, allowing `slack` pixels on every side.
     public func contains(_ other: PageBox, slack: Int = 0) -> Bool {
         other.x >= x - slack && other.y >= y - slack

@@ -383,11 +383,7 @@ struct Extractor {
         let conf = ws.map(\.confidence).reduce(0, +) / Double(ws.count) / 100
         let boxes = ws.map(\.box).filter { $0.width > 0 && $0.height > 0 }
         guard let first = boxes.first else { return (min(1, max(0, conf)), nil) }
-        var x0 = first.x, y0 = first.y, x1 = first.x + first.width, y1 = first.y + first.height
-        for b in boxes.dropFirst() {
-            x0 = min(x0, b.x); y0 = min(y0, b.y); x1 = max(x1, b.x + b.width); y1 = max(y1, b.y + b.height)
-        }
-        return (min(1, max(0, conf)), PageBox(x: x0, y: y0, width: x1 - x0, height: y1 - y0))
+        return (min(1, max(0, conf)), boxes.dropFirst().reduce(first) { $0.union($1) })
     }
 
     func evaluate(_ raw: String, spec: FieldSpec, page: PreparedPage, words: Set<Int>) -> Candidate {

@@ -275,10 +275,12 @@ extension IntakePipeline {
         var pages = pages
         var notes: [CertificateFlag] = []
         var changed = false
-        func region(_ box: PageBox, in image: GrayImage) -> PageBox {
+        /// One line read again: the box with a margin, one engine for `languages`, PSM 7.
+        func reread(_ box: PageBox, in image: GrayImage, _ languages: String, whitelist: String? = nil) -> [RecognizedWord]? {
             let pad = max(8, box.height / 2)
             let x = max(0, box.x - pad), y = max(0, box.y - pad / 2)
-            return PageBox(x: x, y: y, width: min(image.width - x, box.width + 2 * pad), height: min(image.height - y, box.height + pad))
+            let region = PageBox(x: x, y: y, width: min(image.width - x, box.width + 2 * pad), height: min(image.height - y, box.height + pad))
+            return try? pageReader.pool.withEngine(languages) { $0.recognizeRegion(image, box: region, mode: .singleLine, whitelist: whitelist) }
         }
         // Letters the Chinese model took for one character in front of a number (EJ4356472 read as
         // 日4356472): such a word is read again with the Latin model, and used when it reads as
@@ -294,15 +296,10 @@ extension IntakePipeline {
                     guard w.text.count == 1, k + 1 < ws.count, ws[k + 1].line == w.line,
                           Self.looksLikeMisreadPrefix(w.text + ws[k + 1].text) else { continue }
                     let n = ws[k + 1]
-                    let x0 = min(w.box.x, n.box.x), y0 = min(w.box.y, n.box.y)
-                    word.box = PageBox(x: x0, y: y0, width: max(w.box.x + w.box.width, n.box.x + n.box.width) - x0,
-                                       height: max(w.box.y + w.box.height, n.box.y + n.box.height) - y0)
+                    word.box = w.box.union(n.box)
                     printed = w.text + " " + n.text
                 }
-                guard word.box.width > 0, let words = try? pageReader.pool.withEngine("eng", {
-                    $0.recognizeRegion(image, box: region(word.box, in: image), mode: .singleLine,
-                                       whitelist: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789()")
-                }) else { continue }
+                guard word.box.width > 0, let words = reread(word.box, in: image, "eng", whitelist: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789()") else { continue }
                 let text = words.map(\.text).joined()
                 let digits = printed.filter { $0.isASCII && !$0.isWhitespace }
                 guard text.hasSuffix(digits), text.count > digits.count, text.count <= digits.count + 2,
@@ -318,20 +315,14 @@ extension IntakePipeline {
             guard let image = images[pages[p].index] else { continue }
             for span in Self.unreadDateSpans(pages[p].words, minguo: template.calendar == .minguo) {
                 let printed = span.map(\.text).joined(separator: " ")
-                let box = span.dropFirst().reduce(span[0].box) { a, w in
-                    let x0 = min(a.x, w.box.x), y0 = min(a.y, w.box.y)
-                    return PageBox(x: x0, y: y0, width: max(a.x + a.width, w.box.x + w.box.width) - x0,
-                                   height: max(a.y + a.height, w.box.y + w.box.height) - y0)
-                }
+                let box = span.dropFirst().reduce(span[0].box) { $0.union($1.box) }
                 guard box.width > 0, pages[p].text.contains(printed) else { continue }
                 // Two second opinions, in order: the traditional model held to numerals, then the
                 // simplified model unrestricted; the first that reads as a real date is taken.
                 let attempts: [(String, String?)] = [("chi_tra", Self.dateWhitelist), ("chi_sim", nil)]
                 var read: String?
                 for (lang, whitelist) in attempts {
-                    guard let words = try? pageReader.pool.withEngine(lang, {
-                        $0.recognizeRegion(image, box: region(box, in: image), mode: .singleLine, whitelist: whitelist)
-                    }) else { continue }
+                    guard let words = reread(box, in: image, lang, whitelist: whitelist) else { continue }
                     let text = words.map(\.text).joined()
                     // Same length as printed: a character may be read differently, none dropped or
                     // added (a dropped 十 turns 十一月十日 into a real but wrong 一月一日).
@@ -350,9 +341,7 @@ extension IntakePipeline {
         var votedName: (was: String, now: String)?
         if let r = extraction.name, let box = r.box, box.width > 0, let image = images[r.page],
            let p = pages.firstIndex(where: { $0.index == r.page }),
-           let second = try? pageReader.pool.withEngine("chi_sim+chi_tra", {
-               $0.recognizeRegion(image, box: region(box, in: image), mode: .singleLine)
-           }) {
+           let second = reread(box, in: image, "chi_sim+chi_tra") {
             let first = pages[p].words.filter { box.contains($0.box, slack: 3) }
             if let vote = NameVote.decide(printed: r.value, first: first, second: second) {
                 if vote.name != r.value { votedName = (r.value, vote.name) }
@@ -366,10 +355,7 @@ extension IntakePipeline {
         let portuguese = template.languages.contains("por")
         if let r = extraction.nameLatin, let box = r.box, box.width > 0, let image = images[r.page],
            let p = pages.firstIndex(where: { $0.index == r.page }), !r.raw.isEmpty, pages[p].text.contains(r.raw),
-           let words = try? pageReader.pool.withEngine(portuguese ? "por" : "eng", {
-               $0.recognizeRegion(image, box: region(box, in: image), mode: .singleLine,
-                                  whitelist: Self.latinNameWhitelist(portuguese: portuguese))
-           }) {
+           let words = reread(box, in: image, portuguese ? "por" : "eng", whitelist: Self.latinNameWhitelist(portuguese: portuguese)) {
             // The region may take in a neighbouring Chinese word, which the Latin model reads as
             // letters: only as many words as the first reading had are taken, from the end, and
             // only when each is letters alone and about as long as the word it replaces.
@@ -389,10 +375,7 @@ extension IntakePipeline {
         if let r = extraction.certificateNo, r.value.allSatisfy({ $0.isASCII }), let box = r.box, box.width > 0,
            let image = images[r.page], let p = pages.firstIndex(where: { $0.index == r.page }), !r.raw.isEmpty,
            pages[p].text.contains(r.raw),
-           let words = try? pageReader.pool.withEngine("eng", {
-               $0.recognizeRegion(image, box: region(box, in: image), mode: .singleLine,
-                                  whitelist: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-.")
-           }) {
+           let words = reread(box, in: image, "eng", whitelist: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-.") {
             var text = words.map(\.text).joined()
             // The letters in front (IAM, FTU, N) are the form's own and were read right; the region's
             // margin may add a stray letter before them (JIAM/…), which is dropped. Then the second
@@ -414,9 +397,7 @@ extension IntakePipeline {
             let r = extraction.idReadings[i]
             guard let box = r.box, let image = images[r.page], box.width > 0,
                   let p = pages.firstIndex(where: { $0.index == r.page }) else { continue }
-            guard let words = try? pageReader.pool.withEngine("eng", {
-                $0.recognizeRegion(image, box: region(box, in: image), mode: .singleLine, whitelist: Self.whitelist(id.type))
-            }) else { continue }
+            guard let words = reread(box, in: image, "eng", whitelist: Self.whitelist(id.type)) else { continue }
             let text = words.map(\.text).joined()
             let check = IdentityNumbers.check(text, as: id.type, today: today)
             guard check.isValid, check.key != id.number, pages[p].text.contains(r.raw) else { continue }

@@ -6,6 +6,13 @@ import LifecertStore
 /// record (a `!` marks a disagreement), the recipient's status, the flags in words, the match
 /// explanation and the history. Used by `lifecert case show` and the queue's case view.
 public enum CaseSheet {
+    /// Every flag of a case: the reading's, then the link-time checks' (stored beside the reading).
+    public static func flags(_ c: CaseRecord) -> [[String: Any]] {
+        func parse(_ json: String?) -> Any? { json.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } }
+        let reading = (parse(c.fields) as? [String: Any])?["flags"] as? [[String: Any]] ?? []
+        return reading + (parse(c.linkFlags) as? [[String: Any]] ?? [])
+    }
+
     /// The lines, or nil when there is no such case.
     public static func lines(store: Store, caseID: Int64) throws -> [String]? {
         guard let c = try store.caseRecord(id: caseID) else { return nil }
@@ -42,8 +49,7 @@ public enum CaseSheet {
         if let r {
             out.append("  status: \(r.benefitStatus.rawValue)\(r.eligible ? "" : ", eligibility lost")\(r.diedOn.map { ", died \($0)" } ?? "")")
         }
-        var flags = (reading?["flags"] as? [[String: Any]]) ?? []
-        if let l = c.linkFlags, let extra = try? JSONSerialization.jsonObject(with: Data(l.utf8)) as? [[String: Any]] { flags += extra }
+        let flags = Self.flags(c)
         if !flags.isEmpty {
             out.append("")
             out.append("flags:")

@@ -109,8 +109,7 @@ public final class TerminalQueue {
         let reading = c.fields.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         let f = reading?["fields"] as? [String: Any] ?? [:]
         let name = (f["name"] as? String) ?? (f["name_latin"] as? String) ?? "—"
-        let flags = ((reading?["flags"] as? [Any])?.count ?? 0)
-            + (c.linkFlags.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [Any] }?.count ?? 0)
+        let flags = CaseSheet.flags(c).count
         let who = c.matchDecision == "auto" ? (c.recipientSSN ?? "") : c.matchDecision == "review" ? "review" : c.matchDecision ?? ""
         return "\(padded(String(c.id), 6)) \(padded(c.state, 11)) \(padded(c.kind ?? "-", 7)) \(padded(name, 12)) \(padded(who, 19)) \(flags > 0 ? "⚑\(flags)" : "")"
     }
