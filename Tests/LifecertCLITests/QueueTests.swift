@@ -10,26 +10,55 @@ struct QueueTests {
     let cli = CommandRunner(environment: ["OMP_THREAD_LIMIT": "1"])
     let repo = CommandRunner.repository
 
-    /// Runs tmux. Only `capture-pane` output is read: a command that starts the tmux server would
-    /// hand it the pipe, which would then never reach its end.
+    /// This test's own tmux server (its own socket), so nothing of the machine's tmux is touched
+    /// and `kill-server` at the end leaves no process behind.
+    let socket = "lifecert-test-\(getpid())"
+
+    /// Runs tmux and returns what it printed.
+    ///
+    /// Not through Foundation's `Process`: on Linux it learns that a child ended from a socket the
+    /// child inherits, and the tmux server that `new-session` forks keeps that socket open, so
+    /// `waitUntilExit()` would never return (this hung CI). `posix_spawn` with every descriptor
+    /// above 2 closed and a clean signal mask, output into a file, and `waitpid`.
     func tmux(_ args: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
-        p.arguments = args
-        p.standardError = FileHandle.nullDevice
-        p.standardInput = FileHandle.nullDevice
-        guard args.first == "capture-pane" else {
-            p.standardOutput = FileHandle.nullDevice
-            try p.run()
-            p.waitUntilExit()
-            return ""
-        }
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("tmux-\(UUID().uuidString)").path
+        defer { unlink(out) }
+        let argv = ["/usr/bin/tmux", "-f", "/dev/null", "-L", socket] + args
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        Self.closeFrom3(&actions)
+        // The test runs on a thread with most signals blocked; tmux and the queue must not inherit
+        // that mask, or kill-server and the queue's own handlers would not work.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var pid: pid_t = 0
+        let cArgs = argv.map { strdup($0) } + [nil]
+        defer { cArgs.forEach { free($0) } }
+        let rc = posix_spawn(&pid, argv[0], &actions, &attributes, cArgs, environ)
+        guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EIO) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        return (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+    }
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), looked up at run time because
+    /// the Glibc module does not declare it; without it the spawned tmux server could keep pipes
+    /// of other tests' processes open.
+    static func closeFrom3(_ actions: inout posix_spawn_file_actions_t) {
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        guard let sym = dlsym(nil /* RTLD_DEFAULT on glibc */, "posix_spawn_file_actions_addclosefrom_np") else { return }
+        _ = unsafeBitCast(sym, to: CloseFrom.self)(&actions, 3)
     }
 
     /// Waits until the screen shows `text` (at most 10 s); returns the screen.
@@ -59,7 +88,7 @@ struct QueueTests {
         let binary = CommandRunner.productsFolder.appendingPathComponent("lifecert").path
         _ = try tmux(["new-session", "-d", "-s", session, "-x", "80", "-y", "24",
                       "env LIFECERT_ACT_AS=rita TERM=xterm-256color OMP_THREAD_LIMIT=1 \(binary) queue --store \(store) --today 2026-11-25; sleep 30"])
-        defer { _ = try? tmux(["kill-session", "-t", session]) }
+        defer { _ = try? tmux(["kill-server"]) }
 
         let list = try screen(session, showing: "3 case(s)")
         print("— the queue —\n\(list)")
