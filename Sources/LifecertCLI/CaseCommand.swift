@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import LifecertDomain
+import LifecertForms
+import LifecertIntake
+import LifecertMatching
 import LifecertQueue
 import LifecertStore
 
@@ -52,8 +55,8 @@ struct UsersCommand: ParsableCommand {
 
 struct CaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "case", abstract: "One case: show it, claim it, approve, reject or return it (as your login).",
-        subcommands: [Show.self, Claim.self, Approve.self, Reject.self, Return.self])
+        commandName: "case", abstract: "One case: show it, claim it, correct it, approve, reject or return it (as your login).",
+        subcommands: [Show.self, Next.self, Claim.self, Release.self, Correct.self, Scan.self, Approve.self, Reject.self, Return.self])
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -63,8 +66,83 @@ struct CaseCommand: ParsableCommand {
 
         func run() throws {
             let store = try options.openStore()
-            guard let lines = try CaseSheet.lines(store: store, caseID: caseID) else { throw fail("there is no case \(caseID)", .notFound) }
+            guard let lines = try CaseSheet.lines(store: store, caseID: caseID, viewer: Store.currentLogin()) else { throw fail("there is no case \(caseID)", .notFound) }
             for l in lines { print(l) }
+        }
+    }
+
+    struct Next: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Claim the oldest open case nobody else holds (one you did not scan or already approve) and print its id.",
+            discussion: "Exit status 1 when the queue has nothing for you. Two reviewers asking at once get different cases.")
+        @OptionGroup var options: StoreOptions
+        @Option(help: "Only cases of this kind (consular, hk, macao, taiwan, notary).") var kind: String?
+        @Option(help: "Only cases carrying this flag (e.g. restores_payment).") var flag: String?
+        func run() throws {
+            let store = try options.openStore()
+            let filter = QueueFilter(kind: kind, flag: flag)
+            guard let id = try workflow({ try store.claimNext(by: Store.currentLogin(), filter: filter, today: try options.todayDate()) }) else {
+                printError("nothing in the queue for you (\(filter.summary))")
+                throw ExitCode(1)
+            }
+            print(id)
+        }
+    }
+
+    struct Release: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Give back a case you claimed, undecided.")
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "The case id.") var caseID: Int64
+        func run() throws {
+            let store = try options.openStore()
+            try workflow { try store.release(caseID: caseID, by: Store.currentLogin()) }
+            print("case \(caseID) released")
+        }
+    }
+
+    struct Correct: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Correct one field as read from the certificate (audited; the case then needs a senior's approval).",
+            discussion: """
+                Claim the case first. Fields: \(CorrectableField.allCases.map(\.rawValue).joined(separator: ", ")).
+                An identity number is given as TYPE:NUMBER and must pass its check digit. The case is
+                matched again on the corrected reading, and the new match is kept on the case.
+                """)
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "The case id.") var caseID: Int64
+        @Option(help: "The field to correct.") var field: String
+        @Option(help: "Its new value.") var value: String
+        @Option(help: "Why (kept in the audit log).") var reason: String
+        @Option(help: ArgumentHelp("The folder of form templates, for the recognised issuers (default ./forms).", valueName: "dir"))
+        var forms: String?
+
+        func run() throws {
+            guard let f = CorrectableField(rawValue: field) else {
+                throw fail("--field \(field) cannot be corrected: use one of \(CorrectableField.allCases.map(\.rawValue).joined(separator: ", "))", .failure)
+            }
+            let store = try options.openStore()
+            let today = try options.todayDate()
+            let actor = Store.currentLogin()
+            let before = try workflow { try store.correctField(caseID: caseID, field: f, value: value, reason: reason, by: actor) }
+            print("case \(caseID): \(f.rawValue) corrected (was \(f == .id ? "an identity number" : before ?? "empty")); it now needs a senior's approval")
+            if let line = try relinkCase(store: store, caseID: caseID, by: actor, options: options, forms: forms) { print(line) }
+        }
+    }
+
+    struct Scan: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print where a case's original scan is archived, or open it in a viewer.",
+            discussion: "The viewer is $LIFECERT_VIEWER, else xdg-open. The archived file is never changed.")
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "The case id.") var caseID: Int64
+        @Flag(help: "Open it in the viewer.") var open = false
+        func run() throws {
+            let store = try options.openStore()
+            guard let c = try store.caseRecord(id: caseID) else { throw fail("there is no case \(caseID)", .notFound) }
+            guard let path = c.archivePath else { throw fail("case \(caseID) came from a batch file: it has no scan", .notFound) }
+            guard open else { print(path); return }
+            let status = try ScanViewer.open(path)
+            if status != 0 { throw fail("the viewer (\(ScanViewer.command)) could not open \(path) (exit status \(status))", .failure) }
         }
     }
 
@@ -131,16 +209,37 @@ struct CaseCommand: ParsableCommand {
     }
 }
 
+/// Matches a case again on its (corrected) reading and keeps the new match on the case; returns a
+/// line saying what the match is now (nil for a case that is no certificate).
+func relinkCase(store: Store, caseID: Int64, by actor: String, options: StoreOptions, forms: String?) throws -> String? {
+    guard let c = try store.caseRecord(id: caseID), let json = c.fields, c.form != nil,
+          let reading = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
+          let fields = reading["fields"] as? [String: Any] else { return nil }
+    let today = try options.todayDate()
+    let policy = try options.loadPolicy()
+    let issuers = try? RecognisedIssuers.load(folder: forms ?? ProcessInfo.processInfo.environment["LIFECERT_FORMS"] ?? "forms")
+    let matcher = try Matcher(directory: StoreDirectory(store: store), thresholds: MatchThresholds(policy: policy))
+    let linked = try CaseLinker(matcher: matcher, policy: policy, today: today, issuers: issuers)
+        .link(CaseLinker.evidence(fields: fields, today: today))
+    try workflow { try store.relink(caseID: caseID, link: caseLink(linked, certificateNo: fields["certificate_no"] as? String), by: actor) }
+    return "matched again: \(linked.match.decision.rawValue)\(linked.match.ssn.map { " → \($0)" } ?? "") — \(linked.match.reason)"
+}
+
 struct QueueCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "queue", abstract: "The reviewer's full-screen queue (keyboard driven; ? shows every key).")
     @OptionGroup var options: StoreOptions
+    @Option(help: ArgumentHelp("The folder of form templates, for the recognised issuers when a correction is matched again (default ./forms).", valueName: "dir"))
+    var forms: String?
 
     func run() throws {
         let store = try options.openStore()
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw fail("lifecert queue needs a terminal; in scripts use lifecert cases and lifecert case show|approve|reject|return", .failure)
         }
-        try TerminalQueue(store: store, actor: Store.currentLogin(), today: try options.todayDate()).run()
+        let actor = Store.currentLogin()
+        let options = self.options, forms = self.forms
+        try TerminalQueue(store: store, actor: actor, today: try options.todayDate(),
+                          relink: { id in try relinkCase(store: store, caseID: id, by: actor, options: options, forms: forms) }).run()
     }
 }

@@ -75,7 +75,7 @@ struct MatchCommand: ParsableCommand {
                     bad += 1
                     continue
                 }
-                inputs.append((o["id"] ?? NSNull(), Self.evidence(fields, today: today)))
+                inputs.append((o["id"] ?? NSNull(), CaseLinker.evidence(fields: fields, today: today)))
             }
             let evidence = inputs.map(\.evidence)
             var results = [Result<MatchResult, any Error>?](repeating: nil, count: evidence.count)
@@ -105,20 +105,6 @@ struct MatchCommand: ParsableCommand {
             let s = Date().timeIntervalSince(started)
             printError("matched \(evidence.count) certificate(s) in \(String(format: "%.2f", s)) s (\(String(format: "%.0f", Double(evidence.count) / max(s, 0.001))) per second, \(workers) workers)\(bad > 0 ? "; \(bad) line(s) refused" : "")")
             if bad > 0 { throw ExitCode(ExitStatus.badInput.rawValue) }
-        }
-
-        /// The evidence in an extract-contract `fields` object. Identity numbers are checked again here.
-        static func evidence(_ f: [String: Any], today: LocalDate) -> CertificateEvidence {
-            func s(_ k: String) -> String? { (f[k] as? String).flatMap { $0.isEmpty ? nil : $0 } }
-            let ids: [CertificateEvidence.ID] = (f["ids"] as? [[String: Any]] ?? []).compactMap { id in
-                guard let t = (id["type"] as? String).flatMap(IdentityType.init(rawValue:)), let n = id["number"] as? String else { return nil }
-                let check = IdentityNumbers.check(n, as: t, today: today)
-                return .init(type: t, number: check.key, valid: check.isValid)
-            }
-            return CertificateEvidence(name: s("name"), nameLatin: s("name_latin"), sex: s("sex").flatMap(Sex.init(rawValue:)),
-                                       birthDate: s("birth_date").flatMap(LocalDate.init(iso:)), ids: ids,
-                                       appearedOn: s("appeared_on").flatMap(LocalDate.init(iso:)), issuedOn: s("issued_on").flatMap(LocalDate.init(iso:)),
-                                       issuer: s("issuer"), certificateNo: s("certificate_no"))
         }
     }
 }

@@ -5,7 +5,28 @@ import LifecertStore
 
 struct RecordsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "records", abstract: "Certification records for the payment system.", subcommands: [Export.self])
+        commandName: "records", abstract: "Certification records for the payment system.", subcommands: [Export.self, Revoke.self])
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a wrong certification record with a reason (a senior or an administrator).",
+            discussion: """
+                Nothing is deleted or changed: a revocation is appended, the recipient's dates fall back
+                to the newest record still standing, and the next export carries the revocation.
+                """)
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "The record id.") var recordID: Int64
+        @Option(help: "Why (kept with the revocation and exported).") var reason: String
+        func run() throws {
+            let store = try options.openStore()
+            do {
+                try workflow { try store.revokeCertification(recordID: recordID, reason: reason, by: Store.currentLogin()) }
+            } catch let e as StoreError {
+                throw fail(e.description, .refused)
+            }
+            print("certification record \(recordID) revoked")
+        }
+    }
 
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(

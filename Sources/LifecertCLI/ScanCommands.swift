@@ -88,6 +88,13 @@ func compactJSON(_ value: Any) -> String {
     return String(decoding: data, as: UTF8.self)
 }
 
+/// What the store keeps of a match on its case.
+func caseLink(_ l: LinkedCertificate, certificateNo: String?) -> CaseLink {
+    CaseLink(decision: l.match.decision.rawValue, recipientSSN: l.match.decision == .auto ? l.match.ssn : nil,
+             proposedSSN: l.match.decision == .review ? l.match.ssn : nil, certificateNo: certificateNo,
+             matchJSON: compactJSON(l.matchJSON()), flagsJSON: compactJSON(l.flagsJSON()))
+}
+
 func summaryLine(_ o: [String: Any]) -> String {
     if let e = o["error"] as? [String: Any] { return "UNREADABLE  \(e["message"] ?? "")" }
     let kind = o["kind"] as? String ?? "?"
@@ -317,10 +324,7 @@ final class IntakeRun {
                     // Every certificate is matched: linked automatically, or queued for a reviewer.
                     let l = try linker.link(d.extraction)
                     state = l.match.decision == .auto ? "MATCHED" : "NEEDS_MATCH"
-                    link = CaseLink(decision: l.match.decision.rawValue, recipientSSN: l.match.decision == .auto ? l.match.ssn : nil,
-                                    proposedSSN: l.match.decision == .review ? l.match.ssn : nil,
-                                    certificateNo: d.extraction.certificateNo?.value,
-                                    matchJSON: compactJSON(l.matchJSON()), flagsJSON: compactJSON(l.flagsJSON()))
+                    link = caseLink(l, certificateNo: d.extraction.certificateNo?.value)
                     o["match"] = l.matchJSON()
                     o["flags"] = ((o["flags"] as? [Any]) ?? []) + l.flagsJSON()
                     switch l.match.decision {

@@ -55,6 +55,20 @@ public struct CaseLinker: Sendable {
             certificateNo: x.certificateNo?.value)
     }
 
+    /// The evidence in an extract-contract `fields` object. Identity numbers are checked again here.
+    public static func evidence(fields f: [String: Any], today: LocalDate) -> CertificateEvidence {
+        func s(_ k: String) -> String? { (f[k] as? String).flatMap { $0.isEmpty ? nil : $0 } }
+        let ids: [CertificateEvidence.ID] = (f["ids"] as? [[String: Any]] ?? []).compactMap { id in
+            guard let t = (id["type"] as? String).flatMap(IdentityType.init(rawValue:)), let n = id["number"] as? String else { return nil }
+            let check = IdentityNumbers.check(n, as: t, today: today)
+            return .init(type: t, number: check.key, valid: check.isValid)
+        }
+        return CertificateEvidence(name: s("name"), nameLatin: s("name_latin"), sex: s("sex").flatMap(Sex.init(rawValue:)),
+                                   birthDate: s("birth_date").flatMap(LocalDate.init(iso:)), ids: ids,
+                                   appearedOn: s("appeared_on").flatMap(LocalDate.init(iso:)), issuedOn: s("issued_on").flatMap(LocalDate.init(iso:)),
+                                   issuer: s("issuer"), certificateNo: s("certificate_no"))
+    }
+
     public func link(_ x: ExtractedCertificate) throws -> LinkedCertificate {
         try link(Self.evidence(x))
     }

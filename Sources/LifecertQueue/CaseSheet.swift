@@ -13,9 +13,23 @@ public enum CaseSheet {
         return reading + (parse(c.linkFlags) as? [[String: Any]] ?? [])
     }
 
+    /// A case's ranked candidates, from its stored match.
+    public static func candidates(_ c: CaseRecord?) -> [(ssn: String, score: String, explanation: String)] {
+        let match = c?.match.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        return (match?["candidates"] as? [[String: Any]] ?? []).compactMap { k in
+            guard let ssn = k["ssn"] as? String else { return nil }
+            return (ssn, "\(k["score"] ?? "")", "\(k["explanation"] ?? "")")
+        }
+    }
+
     /// The lines, or nil when there is no such case.
-    public static func lines(store: Store, caseID: Int64) throws -> [String]? {
+    ///
+    /// Identity numbers and SSNs are shown in full only to `viewer` holding the case's claim (the
+    /// reviewer working it); anyone else sees them masked.
+    public static func lines(store: Store, caseID: Int64, viewer: String? = nil) throws -> [String]? {
         guard let c = try store.caseRecord(id: caseID) else { return nil }
+        let full = viewer != nil && c.claimedBy == viewer && c.state == CaseState.inReview.rawValue
+        func shown(_ number: String) -> String { full ? number : IdentityNumbers.mask(number) }
         var out: [String] = []
         out.append("case \(c.id)  \(c.state)  \(c.kind ?? "-")/\(c.form ?? "-")  \(c.originalName ?? "")")
         let reading = c.fields.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
@@ -23,18 +37,18 @@ public enum CaseSheet {
         let match = c.match.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         let ssn = c.recipientSSN ?? (match?["ssn"] as? String)
         let r = try ssn.flatMap { try store.recipient(ssn: $0) }?.recipient
-        if let r { out.append("recipient \(r.ssn) \(c.recipientSSN == nil ? "(proposed)" : "(linked)")") }
+        if let r { out.append("recipient \(shown(r.ssn)) \(c.recipientSSN == nil ? "(proposed)" : "(linked)")") }
         func text(_ v: Any?) -> String {
             switch v {
             case let s as String: return s
-            case let ids as [[String: Any]]: return ids.map { "\($0["type"] ?? "")  \($0["number"] ?? "")" }.joined(separator: "; ")
+            case let ids as [[String: Any]]: return ids.map { "\($0["type"] ?? "")  \(shown("\($0["number"] ?? "")"))" }.joined(separator: "; ")
             default: return "—"
             }
         }
         let rows: [(String, String, String?)] = [
             ("name", text(f["name"]), r?.name), ("name (Latin)", text(f["name_latin"]), r?.nameLatin ?? "—"),
             ("sex", text(f["sex"]), r?.sex.rawValue), ("birth date", text(f["birth_date"]), r?.birthDate.description),
-            ("identity numbers", text(f["ids"]), r.map { "\($0.idType.rawValue)  \($0.idNumber)" }),
+            ("identity numbers", text(f["ids"]), r.map { "\($0.idType.rawValue)  \(shown($0.idNumber))" }),
             ("appeared on", text(f["appeared_on"]), nil), ("issued on", text(f["issued_on"]), nil),
             ("issuer", text(f["issuer"]), nil), ("certificate no.", text(f["certificate_no"]), nil),
         ]
@@ -59,7 +73,16 @@ public enum CaseSheet {
             out.append("")
             out.append("match: \(match["decision"] ?? "")  \(match["reason"] ?? "")")
             for cand in (match["candidates"] as? [[String: Any]] ?? []).prefix(3) {
-                out.append("  \(cand["ssn"] ?? "")  \(cand["explanation"] ?? "")")
+                out.append("  \(shown("\(cand["ssn"] ?? "")"))  \(cand["explanation"] ?? "")")
+            }
+        }
+        if let corrections = reading?["corrections"] as? [[String: Any]], !corrections.isEmpty {
+            out.append("")
+            out.append("corrected by hand:")
+            for k in corrections {
+                let field = "\(k["field"] ?? "")"
+                let after = "\(k["after"] ?? "")"
+                out.append("  \(field): \(field == "id" ? shown(after) : after)  by \(k["by"] ?? "")  — \(k["reason"] ?? "")")
             }
         }
         out.append("")
@@ -69,6 +92,19 @@ public enum CaseSheet {
         }
         return out
     }
+}
+
+/// `text` cut into lines of at most `width` terminal cells.
+public func wrapped(_ text: String, _ width: Int) -> [String] {
+    var lines: [String] = [], current = "", w = 0
+    for c in text {
+        let cw = displayWidth(String(c))
+        if w + cw > max(1, width) { lines.append(current); current = ""; w = 0 }
+        current.append(c)
+        w += cw
+    }
+    if !current.isEmpty { lines.append(current) }
+    return lines
 }
 
 /// Columns on a terminal: CJK and full-width characters take two cells.

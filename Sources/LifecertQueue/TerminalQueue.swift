@@ -15,20 +15,29 @@ public final class TerminalQueue {
     let store: Store
     let actor: String
     let today: LocalDate
+    /// Matches a case again after a correction; returns a line for the status bar.
+    let relink: (Int64) throws -> String?
 
-    /// The states the `f` key cycles through (nil: every open case).
-    static let filters: [String?] = [nil, "NEEDS_MATCH", "MATCHED", "IN_REVIEW", "APPROVED", "REJECTED", "RETURNED", "UNREADABLE"]
-    var filter = 0
-    var search = ""
-    var cases: [CaseRecord] = []
+    /// The states the `f` key cycles through (empty: every open case).
+    static let stateFilters: [Set<CaseState>] = [[], [.needsMatch], [.matched], [.inReview], [.approved], [.rejected], [.returned],
+                                                 [.unreadable], [.superseded]]
+    /// The kinds the `K` key cycles through.
+    static let kindFilters: [String?] = [nil, "consular", "hk", "macao", "taiwan", "notary"]
+    var stateFilter = 0
+    var kindFilter = 0
+    var filter = QueueFilter()
+    /// The ids the filter shows; only the rows on screen are read from the store.
+    var ids: [Int64] = []
+    var visible: [Int64: CaseRecord] = [:]
     var selected = 0
     var top = 0
     var status = ""
 
-    public init(store: Store, actor: String, today: LocalDate) {
+    public init(store: Store, actor: String, today: LocalDate, relink: @escaping (Int64) throws -> String? = { _ in nil }) {
         self.store = store
         self.actor = actor
         self.today = today
+        self.relink = relink
     }
 
     nonisolated(unsafe) static var active = false
@@ -59,20 +68,39 @@ public final class TerminalQueue {
             let k = lc_getch()
             switch k {
             case Int32(Character("q").asciiValue!): return
-            case lc_key_down(), Int32(Character("j").asciiValue!): selected = min(selected + 1, max(0, cases.count - 1))
+            case lc_key_down(), Int32(Character("j").asciiValue!): selected = min(selected + 1, max(0, ids.count - 1))
             case lc_key_up(), Int32(Character("k").asciiValue!): selected = max(selected - 1, 0)
-            case lc_key_npage(): selected = min(selected + listHeight, max(0, cases.count - 1))
+            case lc_key_npage(): selected = min(selected + listHeight, max(0, ids.count - 1))
             case lc_key_ppage(): selected = max(selected - listHeight, 0)
             case Int32(Character("f").asciiValue!):
-                filter = (filter + 1) % Self.filters.count
-                selected = 0
-                try reload()
+                stateFilter = (stateFilter + 1) % Self.stateFilters.count
+                filter.states = Self.stateFilters[stateFilter]
+                try reload(resetSelection: true)
+            case Int32(Character("K").asciiValue!):
+                kindFilter = (kindFilter + 1) % Self.kindFilters.count
+                filter.kind = Self.kindFilters[kindFilter]
+                try reload(resetSelection: true)
+            case Int32(Character("g").asciiValue!):
+                let code = prompt("only cases flagged (a flag code such as restores_payment; empty for any): ")
+                filter.flag = code.isEmpty ? nil : code
+                try reload(resetSelection: true)
+            case Int32(Character("A").asciiValue!):
+                let days = prompt("only cases older than how many days (empty for any age): ")
+                filter.olderThanDays = Int(days)
+                try reload(resetSelection: true)
+            case Int32(Character("m").asciiValue!):
+                filter.claimedBy = filter.claimedBy == nil ? actor : nil
+                try reload(resetSelection: true)
             case Int32(Character("/").asciiValue!):
-                search = prompt("search (name, ssn, file; empty for all): ")
-                selected = 0
+                filter.search = prompt("search (case, name, ssn, file, any text read; empty for all): ")
+                try reload(resetSelection: true)
+            case Int32(Character("n").asciiValue!):
+                do {
+                    if let id = try store.claimNext(by: actor, filter: filter, today: today) { try caseView(id) } else { status = "nothing left for you under this filter" }
+                } catch let e as WorkflowError { status = "refused: \(e.description)" }
                 try reload()
             case 10, 13, KEY_ENTER:
-                if cases.indices.contains(selected) { try caseView(cases[selected].id) }
+                if ids.indices.contains(selected) { try caseView(ids[selected]) }
                 try reload()
             case Int32(Character("?").asciiValue!): help()
             case lc_key_resize(): break
@@ -83,17 +111,12 @@ public final class TerminalQueue {
 
     var listHeight: Int { max(1, Int(lc_lines()) - 4) }
 
-    func reload() throws {
-        let state = Self.filters[filter]
-        var all = try store.cases(state: state, limit: 5000)
-        if state == nil { all = all.filter { !["APPROVED", "REJECTED", "SUPERSEDED"].contains($0.state) } }
-        if !search.isEmpty {
-            all = all.filter { c in
-                [c.originalName ?? "", c.fields ?? "", c.recipientSSN ?? "", String(c.id)].contains { $0.contains(search) }
-            }
-        }
-        cases = all
-        selected = min(selected, max(0, cases.count - 1))
+    /// Reads the ids the filter shows (one indexed query, however long the queue).
+    func reload(resetSelection: Bool = false) throws {
+        ids = try store.queueCaseIDs(filter, today: today)
+        visible = [:]
+        if resetSelection { selected = 0; top = 0 }
+        selected = min(selected, max(0, ids.count - 1))
     }
 
     func line(_ y: Int, _ text: String, reverse: Bool = false, bold: Bool = false) {
@@ -110,24 +133,28 @@ public final class TerminalQueue {
         let f = reading?["fields"] as? [String: Any] ?? [:]
         let name = (f["name"] as? String) ?? (f["name_latin"] as? String) ?? "—"
         let flags = CaseSheet.flags(c).count
-        let who = c.matchDecision == "auto" ? (c.recipientSSN ?? "") : c.matchDecision == "review" ? "review" : c.matchDecision ?? ""
+        let who = c.matchDecision == "auto" ? (c.recipientSSN.map(IdentityNumbers.mask) ?? "") : c.matchDecision == "review" ? "review" : c.matchDecision ?? ""
         return "\(padded(String(c.id), 6)) \(padded(c.state, 11)) \(padded(c.kind ?? "-", 7)) \(padded(name, 12)) \(padded(who, 19)) \(flags > 0 ? "⚑\(flags)" : "")"
     }
 
     func drawList() {
         _ = lc_erase()
-        let f = Self.filters[filter] ?? "open cases"
-        line(0, "lifecert queue — \(actor) — \(f)\(search.isEmpty ? "" : " — search: \(search)") — \(cases.count) case(s)", reverse: true)
+        line(0, "lifecert queue — \(actor) — \(filter.summary) — \(ids.count) case(s)", reverse: true)
         line(1, "case   state       kind    name         recipient           flags", bold: true)
         if selected < top { top = selected }
         if selected >= top + listHeight { top = selected - listHeight + 1 }
-        for (row, i) in (top..<min(cases.count, top + listHeight)).enumerated() {
-            line(2 + row, summary(cases[i]), reverse: i == selected)
+        let window = Array(ids[min(top, ids.count)..<min(ids.count, top + listHeight)])
+        let missing = window.filter { visible[$0] == nil }
+        if !missing.isEmpty, let rows = try? store.caseRecords(ids: missing) {
+            for r in rows { visible[r.id] = r }
         }
-        if cases.isEmpty { line(2, "no cases here: f changes the filter, / searches") }
+        for (row, id) in window.enumerated() {
+            line(2 + row, visible[id].map(summary) ?? "\(id)", reverse: top + row == selected)
+        }
+        if ids.isEmpty { line(2, "no cases here: f state · K kind · g flag · A age · m mine · / search") }
         let bottom = Int(lc_lines()) - 1
         line(bottom - 1, status)
-        line(bottom, "↑↓ move · Enter open · f filter · / search · ? keys · q quit", reverse: true)
+        line(bottom, "↑↓ move · Enter open · n next · f K g A m filter · / search · ? keys · q quit", reverse: true)
         _ = lc_refresh()
     }
 
@@ -149,12 +176,14 @@ public final class TerminalQueue {
         _ = lc_erase()
         let lines = [
             "keys", "",
-            "list:  ↑/k ↓/j move   PgUp PgDn page   Enter open the case   f next filter (state)",
-            "       / search (name, ssn, file)   ? this help   q quit",
-            "case:  c claim (30 minutes)   a approve   r reject   t return (send back)",
+            "list:  ↑/k ↓/j move   PgUp PgDn page   Enter open   n claim the next case for me",
+            "       f state   K kind   g flag   A older than N days   m mine   / search   q quit",
+            "case:  c claim (30 min)   u release   a approve   p pick another candidate",
+            "       e correct a field (audited)   o open the scan   r reject   t return",
             "       ↑↓ scroll   q or Esc back to the list",
-            "", "Approving writes the certification record. A high-risk case needs a reviewer and then a senior;",
-            "whoever scanned a case may not approve it. Rejections and returns take a code and a sentence.",
+            "", "Approving writes the certification record. A high-risk case (restores payment, fraud flag,",
+            "no automatic link, a corrected field) needs a reviewer and then a senior; whoever scanned",
+            "a case may not approve it. Rejections and returns take a code and a sentence.",
             "", "any key to go back",
         ]
         for (i, l) in lines.enumerated() { line(i, l, bold: i == 0) }
@@ -162,18 +191,38 @@ public final class TerminalQueue {
         _ = lc_getch()
     }
 
+    /// Lists the case's ranked candidates and lets the reviewer choose one by number.
+    func pickCandidate(_ c: CaseRecord?) -> String? {
+        let candidates = CaseSheet.candidates(c)
+        _ = lc_erase()
+        line(0, "candidates for case \(c?.id ?? 0) — type a number, Enter", reverse: true)
+        if candidates.isEmpty { line(2, "no candidates: the registry has no one close (approve is refused; reject or return it)") }
+        var y = 2
+        for (i, k) in candidates.prefix(9).enumerated() {
+            line(y, "\(i + 1)  \(k.ssn)  score \(k.score)", bold: true)
+            for part in wrapped(k.explanation, Int(lc_cols()) - 6).prefix(3) { y += 1; line(y, "     " + part) }
+            y += 1
+        }
+        _ = lc_refresh()
+        guard !candidates.isEmpty else { _ = lc_getch(); return nil }
+        let answer = prompt("number (empty to keep the current one): ")
+        guard let n = Int(answer), candidates.indices.contains(n - 1) else { return nil }
+        return candidates[n - 1].ssn
+    }
+
     func caseView(_ id: Int64) throws {
         var scroll = 0
+        var chosen: String?  // a candidate picked with p, used by the next approval
         status = ""
         while true {
             _ = lc_erase()
-            let sheet = (try CaseSheet.lines(store: store, caseID: id)) ?? ["there is no case \(id)"]
+            let sheet = (try CaseSheet.lines(store: store, caseID: id, viewer: actor)) ?? ["there is no case \(id)"]
             let height = Int(lc_lines()) - 3
             line(0, sheet.first ?? "", reverse: true)
             for (row, l) in sheet.dropFirst().dropFirst(scroll).prefix(height).enumerated() { line(1 + row, l, bold: l.hasPrefix("!")) }
             let bottom = Int(lc_lines()) - 1
             line(bottom - 1, status)
-            line(bottom, "c claim · a approve · r reject · t return · ↑↓ scroll · q back · ? keys", reverse: true)
+            line(bottom, "c claim · a approve · p pick · e correct · o scan · r reject · t return · q back · ?", reverse: true)
             _ = lc_refresh()
             let k = lc_getch()
             do {
@@ -184,18 +233,43 @@ public final class TerminalQueue {
                 case Int32(Character("c").asciiValue!):
                     try store.claim(caseID: id, by: actor)
                     status = "claimed for 30 minutes"
+                case Int32(Character("u").asciiValue!):
+                    try store.release(caseID: id, by: actor)
+                    status = "released"
                 case Int32(Character("a").asciiValue!):
                     let c = try store.caseRecord(id: id)
-                    let proposed = c.flatMap { $0.match }.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }?["ssn"] as? String
-                    var ssn = c?.recipientSSN
+                    var ssn = chosen ?? c?.recipientSSN
                     if ssn == nil {
-                        let answer = prompt("recipient ssn (Enter for the proposed \(proposed ?? "none")): ")
+                        let proposed = CaseSheet.candidates(c).first?.ssn
+                        let answer = prompt("recipient ssn (Enter for the proposed \(proposed ?? "none"); p lists the candidates): ")
                         ssn = answer.isEmpty ? proposed : answer
                     }
                     switch try store.approve(caseID: id, by: actor, recipientSSN: ssn, passedOn: today) {
                     case .awaitingSenior: status = "first approval recorded: a senior must approve it too"
                     case .certified(let record): status = "approved: certification record \(record) written"
                     }
+                case Int32(Character("p").asciiValue!):
+                    try store.claim(caseID: id, by: actor)  // the full numbers are for the reviewer holding the case
+                    if let ssn = pickCandidate(try store.caseRecord(id: id)) {
+                        chosen = ssn
+                        status = "recipient chosen: \(ssn) — a approves the case for this person"
+                    }
+                case Int32(Character("e").asciiValue!):
+                    let field = prompt("correct which field (\(CorrectableField.allCases.map(\.rawValue).joined(separator: " "))): ")
+                    guard let f = CorrectableField(rawValue: field) else { status = field.isEmpty ? "" : "\(field) cannot be corrected"; break }
+                    let value = prompt("new \(f.rawValue) (\(f.expected)): ")
+                    let reason = value.isEmpty ? "" : prompt("why (kept in the audit log): ")
+                    guard !value.isEmpty else { status = ""; break }
+                    try store.correctField(caseID: id, field: f, value: value, reason: reason, by: actor)
+                    chosen = nil
+                    let again = try relink(id)
+                    status = "\(f.rawValue) corrected; a senior must approve\(again.map { "; \($0)" } ?? "")"
+                case Int32(Character("o").asciiValue!):
+                    guard let path = try store.caseRecord(id: id)?.archivePath else { status = "this case has no scan"; break }
+                    endwin()
+                    let code = try ScanViewer.open(path)
+                    _ = lc_refresh()
+                    status = code == 0 ? "opened \(path)" : "the viewer (\(ScanViewer.command)) failed with status \(code): the scan is \(path)"
                 case Int32(Character("r").asciiValue!), Int32(Character("t").asciiValue!):
                     let returning = k == Int32(Character("t").asciiValue!)
                     let code = prompt("\(returning ? "return" : "reject") — reason code: ")

@@ -119,9 +119,12 @@ extension Store {
     }
 
     /// Revokes a record by appending a revocation; the recipient's dates fall back to the newest
-    /// record still standing (or the registry's date).
+    /// record still standing (or the registry's date). Only a senior or an administrator may, with a
+    /// reason.
     public func revokeCertification(recordID: Int64, reason: String, by actor: String) throws {
+        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw WorkflowError.reasonRequired(action: "revocation") }
         try pool.write { db in
+            _ = try requireRole(db, actor, action: "revoke certification records", allowed: [.senior, .admin])
             guard let ssn = try String.fetchOne(db, sql: "SELECT ssn FROM certification_records WHERE id = ?", arguments: [recordID]) else {
                 throw StoreError.unknownRecord(recordID)
             }

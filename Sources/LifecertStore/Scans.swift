@@ -83,6 +83,10 @@ public struct CaseRecord: Sendable, Equatable {
     /// The match (candidates and their explanations) and the link-time flags, as JSON.
     public let match: String?
     public let linkFlags: String?
+    /// Who holds the case's claim (nil: nobody, or a claim that has run out is not told apart here).
+    public var claimedBy: String? = nil
+    /// Where the original scan is archived (nil for a batch row, or when not asked for).
+    public var archivePath: String? = nil
 }
 
 /// A case's match, as intake stores it (see `LifecertMatching`).
@@ -214,14 +218,15 @@ extension Store {
     static func caseRecord(_ r: Row) -> CaseRecord {
         CaseRecord(id: r["id"], scanID: r["scan_id"], state: r["state"], kind: r["kind"], form: r["form"],
                    fields: r["fields"], createdAt: r["created_at"], originalName: r["original_name"],
-                   recipientSSN: r["recipient_ssn"], matchDecision: r["match_decision"], match: r["match"], linkFlags: r["link_flags"])
+                   recipientSSN: r["recipient_ssn"], matchDecision: r["match_decision"], match: r["match"], linkFlags: r["link_flags"],
+                   claimedBy: r["claimed_by"], archivePath: r["archive_path"])
     }
 
     /// One case by id.
     public func caseRecord(id: Int64) throws -> CaseRecord? {
         try pool.read { db in
             try Row.fetchOne(db, sql: """
-                SELECT c.*, s.original_name FROM cases c LEFT JOIN scans s ON s.id = c.scan_id WHERE c.id = ?
+                SELECT c.*, s.original_name, s.archive_path FROM cases c LEFT JOIN scans s ON s.id = c.scan_id WHERE c.id = ?
                 """, arguments: [id]).map(Self.caseRecord)
         }
     }

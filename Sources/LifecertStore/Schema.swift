@@ -1,4 +1,5 @@
 import GRDB
+import LifecertDomain
 import LifecertNames
 
 /// The store's schema as an ordered list of migrations. Never edit a migration that has shipped:
@@ -11,6 +12,7 @@ enum Schema {
         m.registerMigration("v2-cases-and-records", migrate: v2CasesAndRecords)
         m.registerMigration("v3-matching", migrate: v3Matching)
         m.registerMigration("v4-review", migrate: v4Review)
+        m.registerMigration("v5-state-machine", migrate: v5StateMachine)
         return m
     }
 
@@ -248,6 +250,19 @@ enum Schema {
             CREATE TRIGGER case_approvals_maker_checker BEFORE INSERT ON case_approvals
             WHEN NEW.approver = (SELECT created_by FROM cases WHERE id = NEW.case_id)
             BEGIN SELECT RAISE(ABORT, 'maker-checker: whoever opened a case may not approve it'); END;
+            """)
+    }
+
+    /// The case state machine (``CaseState/allowedMoves``) enforced by the database: an update to a
+    /// state the table does not allow is aborted, whoever issues it. Plus the indexes the queue's
+    /// filters use.
+    static func v5StateMachine(_ db: Database) throws {
+        let pairs = CaseState.allowedMovePairs.map { "'\($0)'" }.joined(separator: ", ")
+        try db.execute(sql: """
+            CREATE TRIGGER cases_state_machine BEFORE UPDATE OF state ON cases
+            WHEN NEW.state IS NOT OLD.state AND (OLD.state || '>' || NEW.state) NOT IN (\(pairs))
+            BEGIN SELECT RAISE(ABORT, 'lifecert: the case state machine does not allow this move'); END;
+            CREATE INDEX cases_by_kind ON cases (kind, state);
             """)
     }
 }

@@ -35,6 +35,8 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
     case reasonRequired(action: String)
     case userExists(String)
     case firstUserMustBeAdmin(String)
+    case badCorrection(field: String, expected: String)
+    case claimFirst(case: Int64)
 
     public var description: String {
         switch self {
@@ -64,6 +66,10 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
             return "\(u) is already a user"
         case .firstUserMustBeAdmin(let u):
             return "the store has no users yet, and its first must be an administrator: `lifecert users add \(u) --role admin` (or another login), then add the others"
+        case .badCorrection(let f, let e):
+            return "the new value of \(f) is not accepted: \(e)"
+        case .claimFirst(let id):
+            return "claim case \(id) first (lifecert case claim \(id)): a correction is made by the reviewer holding the case"
         }
     }
 }
@@ -129,15 +135,19 @@ extension Store {
     public func claim(caseID: Int64, by actor: String, now: Date = Date()) throws {
         try pool.write { db in
             _ = try requireRole(db, actor, action: "review cases", allowed: [.reviewer, .senior])
-            let c = try lockedCase(db, caseID, action: "claimed")
-            try checkClaim(c, caseID: caseID, actor: actor, now: now)
-            let until = Store.timestamp(now.addingTimeInterval(Store.claimLease))
-            try db.execute(sql: "UPDATE cases SET state = 'IN_REVIEW', claimed_by = ?, claim_until = ?, updated_at = ? WHERE id = ?",
-                           arguments: [actor, until, Store.timestamp(now), caseID])
-            try appendEvent(db, actor: actor, entity: "case", entityID: String(caseID), action: "CLAIMED",
-                            before: Store.json(["state": c["state"] as String]), after: Store.json(["state": "IN_REVIEW", "until": until]),
-                            at: Store.timestamp(now))
+            try claimLocked(db, caseID: caseID, actor: actor, now: now)
         }
+    }
+
+    func claimLocked(_ db: Database, caseID: Int64, actor: String, now: Date) throws {
+        let c = try lockedCase(db, caseID, action: "claimed")
+        try checkClaim(c, caseID: caseID, actor: actor, now: now)
+        let until = Store.timestamp(now.addingTimeInterval(Store.claimLease))
+        try db.execute(sql: "UPDATE cases SET state = 'IN_REVIEW', claimed_by = ?, claim_until = ?, updated_at = ? WHERE id = ?",
+                       arguments: [actor, until, Store.timestamp(now), caseID])
+        try appendEvent(db, actor: actor, entity: "case", entityID: String(caseID), action: "CLAIMED",
+                        before: Store.json(["state": c["state"] as String]), after: Store.json(["state": "IN_REVIEW", "until": until]),
+                        at: Store.timestamp(now))
     }
 
     func lockedCase(_ db: Database, _ id: Int64, action: String) throws -> Row {
@@ -211,6 +221,7 @@ extension Store {
             try appendEvent(db, actor: actor, entity: "case", entityID: String(caseID), action: "APPROVED",
                             before: Store.json(["state": c["state"] as String]),
                             after: Store.json(["state": "APPROVED", "recipient": ssn, "record": String(record)]), at: stamp)
+            _ = try supersedeOlderCases(db, approved: caseID, ssn: ssn, appearedOn: appeared, actor: actor, at: stamp)
             return .certified(recordID: record)
         }
     }

@@ -97,7 +97,7 @@ struct QueueTests {
         _ = try tmux(["send-keys", "-t", session, "f"])
         let filtered = try screen(session, showing: "NEEDS_MATCH — 1 case(s)")
         print("— filtered —\n\(filtered)")
-        _ = try tmux(["send-keys", "-t", session, "f", "f", "f", "f", "f", "f", "f"])   // round to "open cases" again
+        _ = try tmux(["send-keys", "-t", session, "f", "f", "f", "f", "f", "f", "f", "f"])   // round to "open cases" again
         _ = try screen(session, showing: "open cases")
         // Search for the Hong Kong certificate and open it.
         _ = try tmux(["send-keys", "-t", session, "/", "scan-004", "Enter"])

@@ -8,7 +8,7 @@ import Testing
     @Test func aNewStoreHasEveryMigrationWALAndForeignKeys() throws {
         let t = TemporaryStore()
         let store = try t.open()
-        #expect(try store.appliedMigrations() == ["v1-registry", "v2-cases-and-records", "v3-matching", "v4-review"])
+        #expect(try store.appliedMigrations() == ["v1-registry", "v2-cases-and-records", "v3-matching", "v4-review", "v5-state-machine"])
         let (mode, fk) = try store.pool.read { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode")!, try Int.fetchOne(db, sql: "PRAGMA foreign_keys")!)
         }
@@ -40,7 +40,7 @@ import Testing
             #expect(try queue.read { try $0.tableExists("certification_records") } == false)
         }
         let store = try t.open()
-        #expect(try store.appliedMigrations() == ["v1-registry", "v2-cases-and-records", "v3-matching", "v4-review"])
+        #expect(try store.appliedMigrations() == ["v1-registry", "v2-cases-and-records", "v3-matching", "v4-review", "v5-state-machine"])
         let r = try #require(try store.recipient(ssn: "S1"))
         #expect(r.recipient.name == "陈大文")
         #expect(r.validUntil == day("2026-03-31"))
@@ -229,6 +229,8 @@ import Testing
         let t = TemporaryStore()
         let store = try t.open()
         _ = try load(store, [recipient("S1")])
+        try store.addUser("ada", role: .admin, by: "ada")
+        try store.addUser("senior1", role: .senior, by: "ada")
         let rec = try store.appendCertification(NewCertification(
             ssn: "S1", certifiedOn: day("2026-10-28"), channel: .consularApp, batchID: "b", batchRecordID: "1",
             examinedBy: "system", approvedBy: "system", passedOn: day("2026-10-28")))
@@ -252,6 +254,8 @@ import Testing
         let t = TemporaryStore()
         let store = try t.open()
         _ = try load(store, [recipient("S1", lastCertified: "2024-05-05")])
+        try store.addUser("ada", role: .admin, by: "ada")
+        try store.addUser("senior1", role: .senior, by: "ada")
         func certify(_ on: String, _ n: String) throws -> CertificationRecord {
             try store.appendCertification(NewCertification(
                 ssn: "S1", certifiedOn: day(on), channel: .consulateCertificate, batchID: "b", batchRecordID: n,

@@ -123,7 +123,7 @@ import Testing
     }
 
     @Test func anExportSaysWhatItCoveredAndCanBeRepeated() throws {
-        let a = try openCase(), b = try openCase()
+        let a = try openCase(), b = try openCase(ssn: "S2")
         try store.approve(caseID: a, by: "rob", passedOn: day("2026-11-25"))
         let since = day(String(Store.timestamp().prefix(10)))
         let first = try store.exportRecords(since: since, format: "csv", by: "ada")
@@ -138,7 +138,8 @@ import Testing
     @Test func eightReviewersApprovingAtOnceApproveEachCaseExactlyOnce() throws {
         for i in 0..<6 { try store.addUser("rev\(i)", role: .reviewer, by: "ada") }
         let reviewers = ["rita", "rob"] + (0..<6).map { "rev\($0)" }
-        let ids = try (0..<80).map { _ in try openCase() }
+        _ = try load(store, (0..<80).map { recipient("R\($0)", id: "Q\($0)") })
+        let ids = try (0..<80).map { try openCase(ssn: "R\($0)") }
         let ok = Counter()
         DispatchQueue.concurrentPerform(iterations: reviewers.count) { r in
             for id in ids {
@@ -149,6 +150,99 @@ import Testing
         let records = try store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM certification_records") }
         #expect(records == ids.count)
         #expect(try ids.allSatisfy { try state($0) == "APPROVED" })
+    }
+
+    @Test func theDatabaseRefusesAStateChangeTheStateMachineDoesNotAllow() throws {
+        let id = try openCase()
+        try store.approve(caseID: id, by: "rob", passedOn: day("2026-11-25"))
+        // Bypassing the workflow: an approved case cannot be reopened, whoever issues the UPDATE.
+        for state in ["MATCHED", "IN_REVIEW", "REJECTED", "SUPERSEDED"] {
+            #expect(throws: DatabaseError.self, "APPROVED → \(state) was allowed") {
+                try store.pool.write { try $0.execute(sql: "UPDATE cases SET state = ? WHERE id = ?", arguments: [state, id]) }
+            }
+        }
+        #expect(CaseState.approved.canMove(to: .approved) && !CaseState.approved.canMove(to: .matched))
+        #expect(CaseState.matched.canMove(to: .inReview) && CaseState.inReview.canMove(to: .approved))
+        #expect(!CaseState.rejected.canMove(to: .approved) && !CaseState.superseded.canMove(to: .matched))
+        #expect(CaseState.allCases.count == 10 && CaseState.allowedMovePairs.contains("RETURNED>SUPERSEDED"))
+    }
+
+    @Test func aCorrectionIsCheckedAuditedAndMakesTheCaseHighRisk() throws {
+        let id = try openCase()
+        #expect(throws: WorkflowError.claimFirst(case: id)) {
+            try store.correctField(caseID: id, field: .birthDate, value: "1950-06-01", reason: "misread", by: "rita")
+        }
+        try store.claim(caseID: id, by: "rita")
+        #expect(throws: WorkflowError.badCorrection(field: "birth_date", expected: CorrectableField.birthDate.expected)) {
+            try store.correctField(caseID: id, field: .birthDate, value: "1950-02-30", reason: "misread", by: "rita")
+        }
+        #expect(throws: WorkflowError.self) {   // a wrong check digit is refused, not stored
+            try store.correctField(caseID: id, field: .id, value: "CN_RIC:110105194912310021", reason: "misread", by: "rita")
+        }
+        #expect(throws: WorkflowError.reasonRequired(action: "correction")) {
+            try store.correctField(caseID: id, field: .name, value: "陈大文", reason: " ", by: "rita")
+        }
+        #expect(try store.correctField(caseID: id, field: .name, value: "陳大文", reason: "the OCR read 陈犬文", by: "rita") == "陈大文")
+        try store.correctField(caseID: id, field: .id, value: "CN_RIC:11010519491231002X", reason: "digit misread", by: "rita")
+        let fields = try #require(try store.caseRecord(id: id)?.fields)
+        #expect(fields.contains("陳大文") && fields.contains("11010519491231002X") && fields.contains("corrections"))
+        let events = try store.events(entity: "case", id: String(id)).filter { $0.action == "FIELD_CORRECTED" }
+        #expect(events.count == 2)
+        #expect(events.first?.before?.contains("陈大文") == true && events.first?.after?.contains("陳大文") == true)
+        #expect(events.first?.reason == "the OCR read 陈犬文")
+        // The identity number is masked in the log.
+        #expect(events.last?.after?.contains("11010519491231002X") == false)
+        // A corrected case is high-risk: the reviewer's approval is the first of two.
+        #expect(try store.approve(caseID: id, by: "rita", passedOn: day("2026-11-25")) == .awaitingSenior)
+        #expect(try store.approve(caseID: id, by: "sam", passedOn: day("2026-11-25")) == .certified(recordID: 1))
+    }
+
+    @Test func claimNextHandsEachReviewerADifferentCaseAndSkipsTheirOwn() throws {
+        _ = try load(store, (0..<3).map { recipient("N\($0)", id: "M\($0)") })
+        let mine = try openCase(by: "rita", ssn: "N0")
+        let a = try openCase(ssn: "N1"), b = try openCase(ssn: "N2")
+        let today = day("2026-11-25")
+        #expect(try store.claimNext(by: "rita", today: today) == a)      // not her own scan
+        #expect(try store.claimNext(by: "rob", today: today) == mine)    // the oldest nobody holds
+        #expect(try store.claimNext(by: "sam", today: today) == b)
+        #expect(try store.claimNext(by: "rita", today: today) == a)      // her own claim again
+        #expect(try store.queueCaseIDs(QueueFilter(claimedBy: "rob"), today: today) == [mine])
+        #expect(try store.queueCaseIDs(QueueFilter(search: "陈大文"), today: today).count == 3)
+        #expect(try store.queueCaseIDs(QueueFilter(kind: "macao"), today: today).isEmpty)
+        #expect(throws: WorkflowError.notAllowed(user: "carl", role: "clerk", action: "review cases")) {
+            try store.claimNext(by: "carl", today: today)
+        }
+    }
+
+    @Test func anApprovalSupersedesTheSamePersonsOlderOpenCases() throws {
+        let older = try openCase(), same = try openCase()
+        let newer = try openCase()
+        try store.pool.write { db in
+            try db.execute(sql: "UPDATE cases SET fields = replace(fields, '2026-11-02', '2026-10-01') WHERE id = ?", arguments: [older])
+            try db.execute(sql: "UPDATE cases SET fields = replace(fields, '2026-11-02', '2026-11-20') WHERE id = ?", arguments: [newer])
+        }
+        try store.approve(caseID: same, by: "rob", passedOn: day("2026-11-25"))
+        #expect(try state(older) == "SUPERSEDED")
+        #expect(try state(newer) == "MATCHED")   // a later certificate still counts
+        #expect(try store.events(entity: "case", id: String(older)).last?.reason?.contains("case \(same)") == true)
+        #expect(throws: WorkflowError.wrongState(case: older, state: "SUPERSEDED", action: "approved")) {
+            try store.approve(caseID: older, by: "rob", passedOn: day("2026-11-25"))
+        }
+    }
+
+    @Test func onlyASeniorOrAnAdministratorRevokesARecord() throws {
+        let id = try openCase()
+        guard case .certified(let record) = try store.approve(caseID: id, by: "rob", passedOn: day("2026-11-25")) else {
+            Issue.record("not certified"); return
+        }
+        #expect(throws: WorkflowError.notAllowed(user: "rita", role: "reviewer", action: "revoke certification records")) {
+            try store.revokeCertification(recordID: record, reason: "wrong person", by: "rita")
+        }
+        #expect(throws: WorkflowError.reasonRequired(action: "revocation")) {
+            try store.revokeCertification(recordID: record, reason: "", by: "sam")
+        }
+        try store.revokeCertification(recordID: record, reason: "wrong person", by: "sam")
+        #expect(try store.certificationHistory(ssn: "S1").first?.revocation?.revokedBy == "sam")
     }
 }
 
