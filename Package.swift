@@ -16,6 +16,7 @@ let package = Package(
     products: [
         .executable(name: "lifecert", targets: ["lifecert"]),
         .executable(name: "lifecert-samples", targets: ["lifecert-samples"]),
+        .executable(name: "lifecert-load", targets: ["lifecert-load"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -66,6 +67,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // Load for the review workflow: the concurrency test and docs/BENCHMARKS.md (not for users).
+        .executableTarget(
+            name: "lifecert-load",
+            dependencies: ["LifecertDomain", "LifecertStore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
         .testTarget(name: "LifecertDomainTests", dependencies: ["LifecertDomain"]),
         .testTarget(name: "LifecertNamesTests", dependencies: ["LifecertNames"]),
         .testTarget(name: "LifecertMatchingTests", dependencies: ["LifecertMatching", "LifecertDomain"]),
@@ -76,7 +82,7 @@ let package = Package(
         .testTarget(name: "LifecertDocumentsTests", dependencies: ["LifecertDocuments"]),
         .testTarget(name: "LifecertFormsTests", dependencies: ["LifecertForms"]),
         .testTarget(name: "LifecertIntakeTests", dependencies: ["LifecertIntake", "LifecertDomain"]),
-        .testTarget(name: "LifecertCLITests", dependencies: ["LifecertCLI", "LifecertStore", "LifecertDomain"]),
+        .testTarget(name: "LifecertCLITests", dependencies: ["LifecertCLI", "LifecertStore", "LifecertDomain", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -193,6 +193,33 @@ extension Store {
         }
     }
 
+    /// Opens many cases in one transaction, each with its `OPENED` event (as ``openCase(scanID:state:kind:form:fieldsJSON:reason:actor:link:)``
+    /// does one). For batch work and load tests: a thousand cases cost one commit, not a thousand.
+    public func openCases(scanID: Int64, _ cases: [(state: String, kind: String?, form: String?, fieldsJSON: String?, link: CaseLink?)],
+                          actor: String) throws -> [Int64] {
+        try pool.write { db in
+            let now = Store.timestamp()
+            var ids: [Int64] = []
+            for c in cases {
+                try db.execute(sql: """
+                    INSERT INTO cases (scan_id, state, kind, form, fields, created_by, created_at, updated_at,
+                                       recipient_ssn, certificate_no, match_decision, match, link_flags)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [scanID, c.state, c.kind, c.form, c.fieldsJSON, actor, now, now,
+                                     c.link?.recipientSSN, c.link?.certificateNo, c.link?.decision, c.link?.matchJSON, c.link?.flagsJSON])
+                let id = db.lastInsertedRowID
+                var after = ["state": c.state, "kind": c.kind ?? "", "form": c.form ?? "", "scan": String(scanID)]
+                if let link = c.link {
+                    after["match"] = link.decision
+                    if let ssn = link.recipientSSN { after["recipient"] = ssn }
+                }
+                try appendEvent(db, actor: actor, entity: "case", entityID: String(id), action: "OPENED", after: Store.json(after), at: now)
+                ids.append(id)
+            }
+            return ids
+        }
+    }
+
     /// The cases opened for a scan.
     public func cases(scanID: Int64) throws -> [CaseRecord] {
         try pool.read { db in

@@ -35,7 +35,15 @@ public final class Store: Sendable {
         self.policy = policy
         var config = Configuration()
         config.foreignKeysEnabled = true
-        config.busyMode = .timeout(busyTimeout)
+        // SQLite's own busy timeout sleeps in growing steps (up to 100 ms), so with eight reviewers
+        // approving at once an unlucky writer waits far longer than the lock is held. This handler
+        // retries every half millisecond until `busyTimeout` has passed.
+        let tries = Int(busyTimeout / 0.0005)
+        config.busyMode = .callback { n in
+            guard n < tries else { return false }
+            usleep(500)
+            return true
+        }
         config.label = "lifecert"
         config.prepareDatabase { db in
             // WAL with synchronous=NORMAL: a commit survives a crash of the process; only a power
