@@ -334,7 +334,8 @@ final class IntakeRun {
                     }
                 }
                 let id = try store.openCase(scanID: scan.id, state: state, kind: kind, form: d.template?.id,
-                                            fieldsJSON: fields, reason: nil, actor: envelope.scannedBy, link: link)
+                                            fieldsJSON: fields, reason: nil, actor: envelope.scannedBy, link: link,
+                                            ocrText: compactJSON(ReviewText.json(d)))
                 cases += 1
                 o["case_id"] = id
                 o["scan_id"] = scan.id

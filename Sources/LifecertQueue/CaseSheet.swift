@@ -85,6 +85,19 @@ public enum CaseSheet {
                 out.append("  \(field): \(field == "id" ? shown(after) : after)  by \(k["by"] ?? "")  — \(k["reason"] ?? "")")
             }
         }
+        if let ocr = c.ocrText.flatMap({ try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }),
+           let pages = ocr["pages"] as? [[String: Any]], !pages.isEmpty {
+            out.append("")
+            out.append("OCR text (» marks the lines each field was read from):")
+            for page in pages {
+                if pages.count > 1 { out.append("  — page \((page["index"] as? Int ?? 0) + 1) —") }
+                let marks = page["marks"] as? [String: [String]] ?? [:]
+                for (i, text) in (page["lines"] as? [String] ?? []).enumerated() where !text.trimmingCharacters(in: .whitespaces).isEmpty {
+                    let m = marks[String(i)].map { "» " + $0.joined(separator: ",") } ?? ""
+                    out.append("  \(padded(m, 22)) \(full ? text : maskNumbers(text))")
+                }
+            }
+        }
         out.append("")
         out.append("history:")
         for e in try store.events(entity: "case", id: String(caseID)) {
@@ -92,6 +105,23 @@ public enum CaseSheet {
         }
         return out
     }
+}
+
+/// `text` with every run of 8 or more letters, digits and brackets that holds at least 6 digits masked
+/// (identity numbers in OCR text), keeping its first two and last two characters.
+public func maskNumbers(_ text: String) -> String {
+    var out = "", run = ""
+    func flush() {
+        if run.count >= 8 && run.filter(\.isNumber).count >= 6 {
+            out += String(run.prefix(2)) + String(repeating: "*", count: run.count - 4) + String(run.suffix(2))
+        } else { out += run }
+        run = ""
+    }
+    for ch in text {
+        if ch.isASCII && (ch.isLetter || ch.isNumber || ch == "(" || ch == ")") { run.append(ch) } else { flush(); out.append(ch) }
+    }
+    flush()
+    return out
 }
 
 /// `text` cut into lines of at most `width` terminal cells.

@@ -55,6 +55,15 @@ public final class TerminalQueue {
                 _exit(128 + s)
             }
         }
+        // A crash (a Swift runtime trap is SIGILL or SIGTRAP) also leaves the terminal sane: restore
+        // it, then die of the same signal so the crash is still reported.
+        for sig in [SIGABRT, SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE] {
+            signal(sig) { s in
+                TerminalQueue.restore()
+                signal(s, SIG_DFL)
+                raise(s)
+            }
+        }
         initscr()
         TerminalQueue.active = true
         defer { TerminalQueue.restore() }

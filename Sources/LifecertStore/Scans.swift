@@ -87,6 +87,8 @@ public struct CaseRecord: Sendable, Equatable {
     public var claimedBy: String? = nil
     /// Where the original scan is archived (nil for a batch row, or when not asked for).
     public var archivePath: String? = nil
+    /// The OCR text with the lines fields were read from marked (`LifecertIntake.ReviewText`), as JSON.
+    public var ocrText: String? = nil
 }
 
 /// A case's match, as intake stores it (see `LifecertMatching`).
@@ -171,15 +173,15 @@ extension Store {
     /// automatically to `link.recipientSSN`) or `NEEDS_MATCH` (a reviewer decides).
     @discardableResult
     public func openCase(scanID: Int64, state: String, kind: String?, form: String?, fieldsJSON: String?,
-                         reason: String?, actor: String, link: CaseLink? = nil) throws -> Int64 {
+                         reason: String?, actor: String, link: CaseLink? = nil, ocrText: String? = nil) throws -> Int64 {
         try pool.write { db in
             let now = Store.timestamp()
             try db.execute(sql: """
                 INSERT INTO cases (scan_id, state, kind, form, fields, created_by, created_at, updated_at,
-                                   recipient_ssn, certificate_no, match_decision, match, link_flags)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                   recipient_ssn, certificate_no, match_decision, match, link_flags, ocr_text)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [scanID, state, kind, form, fieldsJSON, actor, now, now,
-                                 link?.recipientSSN, link?.certificateNo, link?.decision, link?.matchJSON, link?.flagsJSON])
+                                 link?.recipientSSN, link?.certificateNo, link?.decision, link?.matchJSON, link?.flagsJSON, ocrText])
             let id = db.lastInsertedRowID
             var after = ["state": state, "kind": kind ?? "", "form": form ?? "", "scan": String(scanID)]
             if let link {
@@ -246,7 +248,7 @@ extension Store {
         CaseRecord(id: r["id"], scanID: r["scan_id"], state: r["state"], kind: r["kind"], form: r["form"],
                    fields: r["fields"], createdAt: r["created_at"], originalName: r["original_name"],
                    recipientSSN: r["recipient_ssn"], matchDecision: r["match_decision"], match: r["match"], linkFlags: r["link_flags"],
-                   claimedBy: r["claimed_by"], archivePath: r["archive_path"])
+                   claimedBy: r["claimed_by"], archivePath: r["archive_path"], ocrText: r["ocr_text"])
     }
 
     /// One case by id.

@@ -263,6 +263,9 @@ enum Schema {
             WHEN NEW.state IS NOT OLD.state AND (OLD.state || '>' || NEW.state) NOT IN (\(pairs))
             BEGIN SELECT RAISE(ABORT, 'lifecert: the case state machine does not allow this move'); END;
             CREATE INDEX cases_by_kind ON cases (kind, state);
+            -- The OCR text of the certificate's pages with the lines each field was read from
+            -- marked, for the reviewer's case view (LifecertIntake.ReviewText).
+            ALTER TABLE cases ADD COLUMN ocr_text TEXT;
             """)
     }
 }

@@ -59,12 +59,14 @@ struct LifecertLoad: ParsableCommand {
         @Option var store: String
         @Option(name: .customLong("as"), help: "The reviewer's login.") var login: String
         @Option(help: "Stop after this many approvals (default: until the queue is empty).") var limit: Int?
+        @Flag(help: "Also print every approval's time (times_ms).") var times = false
         @Option(help: "Pause this many milliseconds after each approval (0: back to back, the worst case).") var paceMs: Int = 0
 
         func run() throws {
             let s = try Store(path: store)
             let today = LocalDate(iso: "2026-11-25")!
             var times: [Double] = []
+            let printTimes = self.times
             var refused = 0
             var errors: [String: Int] = [:]
             while limit.map({ times.count < $0 }) ?? true {
@@ -85,10 +87,12 @@ struct LifecertLoad: ParsableCommand {
                     errors[String(describing: error).prefix(60).description, default: 0] += 1
                 }
             }
+            let inOrder = times
             times.sort()
             func pct(_ p: Double) -> Double { times.isEmpty ? 0 : times[min(times.count - 1, Int(Double(times.count) * p))] }
-            let out: [String: Any] = ["login": login, "approved": times.count, "refused": refused, "errors": errors,
+            var out: [String: Any] = ["login": login, "approved": times.count, "refused": refused, "errors": errors,
                                       "p50_ms": pct(0.50), "p99_ms": pct(0.99), "max_ms": times.last ?? 0]
+            if printTimes { out["times_ms"] = inOrder }
             print(String(decoding: try JSONSerialization.data(withJSONObject: out, options: [.sortedKeys]), as: UTF8.self))
         }
     }
