@@ -170,6 +170,12 @@ public final class TerminalQueue {
     /// Reads a line at the bottom of the screen (echo on while typing).
     func prompt(_ label: String) -> String {
         let bottom = Int32(lc_lines()) - 1
+        var label = label
+        if displayWidth(label) > Int(lc_cols()) - 24 {
+            // Too long to leave room for the answer: the question above, the answer below.
+            for (i, part) in wrapped(label, Int(lc_cols()) - 1).suffix(3).reversed().enumerated() { line(Int(bottom) - 1 - i, part) }
+            label = "> "
+        }
         line(Int(bottom), label, reverse: false)
         _ = lc_move(bottom, Int32(displayWidth(label)))
         echo()

@@ -87,7 +87,7 @@ struct QueueTests {
         let session = "lifecert-test-\(getpid())"
         let binary = CommandRunner.productsFolder.appendingPathComponent("lifecert").path
         _ = try tmux(["new-session", "-d", "-s", session, "-x", "80", "-y", "24",
-                      "env LIFECERT_ACT_AS=rita TERM=xterm-256color OMP_THREAD_LIMIT=1 \(binary) queue --store \(store) --today 2026-11-25; sleep 30"])
+                      "env LIFECERT_ACT_AS=rita LIFECERT_VIEWER=true TERM=xterm-256color OMP_THREAD_LIMIT=1 \(binary) queue --store \(store) --forms \(forms) --today 2026-11-25; sleep 30"])
         defer { _ = try? tmux(["kill-server"]) }
 
         let list = try screen(session, showing: "3 case(s)")
@@ -109,8 +109,32 @@ struct QueueTests {
         _ = try tmux(["send-keys", "-t", session, "a"])
         let approved = try screen(session, showing: "approved: certification record 1 written")
         print("— approved —\n\(approved)")
-        _ = try tmux(["send-keys", "-t", session, "q", "q"])
+        // The consular certificate that needs a person to choose the recipient: correct a field,
+        // pick the candidate, look at the scan, approve (the first of two approvals).
+        _ = try tmux(["send-keys", "-t", session, "q", "/", "scan-017", "Enter"])
+        _ = try screen(session, showing: "search: scan-017 — 1 case(s)")
+        _ = try tmux(["send-keys", "-t", session, "Enter", "c"])
+        _ = try screen(session, showing: "claimed for 30 minutes")
+        _ = try tmux(["send-keys", "-t", session, "e", "issuer", "Enter", "中华人民共和国驻温哥华总领事馆", "Enter", "seal misread", "Enter"])
+        let corrected = try screen(session, showing: "issuer corrected")
+        print("— corrected —\n\(corrected)")
+        _ = try tmux(["send-keys", "-t", session, "p"])
+        let candidates = try screen(session, showing: "candidates for case")
+        print("— candidates —\n\(candidates)")
+        _ = try tmux(["send-keys", "-t", session, "1", "Enter"])
+        _ = try screen(session, showing: "recipient chosen:")
+        _ = try tmux(["send-keys", "-t", session, "o"])
+        _ = try screen(session, showing: "opened ")
+        _ = try tmux(["send-keys", "-t", session, "a"])
+        let first = try screen(session, showing: "first approval recorded")
+        print("— first approval —\n\(first)")
+        _ = try tmux(["send-keys", "-t", session, "?"])
+        let keys = try screen(session, showing: "keys")
+        #expect(keys.contains("correct a field") && keys.contains("pick another candidate"))
+        _ = try tmux(["send-keys", "-t", session, "Enter", "q", "q"])
         usleep(500_000)
+        let third = try cli.run(["case", "show", "3", "--store", store]).stdout
+        #expect(third.contains("FIELD_CORRECTED") && third.contains("FIRST_APPROVAL") && third.contains("corrected by hand"))
         // The store has it: the case approved, one record, written by rita.
         let show = try cli.run(["case", "show", "1", "--store", store])
         #expect(show.stdout.contains("APPROVED"))
