@@ -52,10 +52,11 @@ let package = Package(
         .target(name: "LifecertForms", dependencies: ["LifecertDomain", .product(name: "Yams", package: "Yams")]),
         .target(name: "LifecertIntake", dependencies: ["LifecertDomain", "LifecertDocuments", "LifecertForms", "LifecertStore", "LifecertMatching", "LifecertNames"]),
         .target(name: "LifecertQueue", dependencies: ["LifecertDomain", "LifecertStore", "CNcurses"]),
+        .target(name: "LifecertBatch", dependencies: ["LifecertDomain", "LifecertInterchange", "LifecertStore", "LifecertMatching", "LifecertIntake"]),
         .target(
             name: "LifecertCLI",
             dependencies: [
-                "LifecertDomain", "LifecertInterchange", "LifecertStore", "LifecertDocuments", "LifecertForms", "LifecertIntake", "LifecertMatching", "LifecertQueue",
+                "LifecertDomain", "LifecertInterchange", "LifecertStore", "LifecertBatch", "LifecertDocuments", "LifecertForms", "LifecertIntake", "LifecertMatching", "LifecertQueue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]),
@@ -72,6 +73,7 @@ let package = Package(
             name: "lifecert-load",
             dependencies: ["LifecertDomain", "LifecertStore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
+        .testTarget(name: "LifecertBatchTests", dependencies: ["LifecertBatch", "LifecertStore", "LifecertDomain", "LifecertInterchange", "LifecertMatching", "LifecertIntake"]),
         .testTarget(name: "LifecertDomainTests", dependencies: ["LifecertDomain"]),
         .testTarget(name: "LifecertNamesTests", dependencies: ["LifecertNames"]),
         .testTarget(name: "LifecertMatchingTests", dependencies: ["LifecertMatching", "LifecertDomain"]),

@@ -42,6 +42,10 @@ public struct CertificationPolicy: Codable, Sendable, Equatable {
     public var matchReviewMinScore: Double = -3
     /// The best candidate must lead the second by this much to link automatically.
     public var matchRunnerUpMargin: Double = 10
+    /// Consular batch rows of these channels that link automatically and carry no flag are approved
+    /// by the system user; rows of the other channels always go to a reviewer. Default: the
+    /// consular app's remote face checks only (`CONSULATE_CERT` paper certificates are examined).
+    public var batchAutoApproveChannels: Set<CertificationChannel> = [.consularApp]
 
     public static let defaultSchedules: [BenefitType: BackPaySchedule] = [
         .enterprisePension: .cutoffDay,
@@ -109,6 +113,7 @@ public struct CertificationPolicy: Codable, Sendable, Equatable {
         case matchAutoMinScore = "match_auto_min_score"
         case matchReviewMinScore = "match_review_min_score"
         case matchRunnerUpMargin = "match_runner_up_margin"
+        case batchAutoApproveChannels = "batch_auto_approve_channels"
     }
 
     /// Decodes a policy file; every key is optional and falls back to the default.
@@ -125,6 +130,17 @@ public struct CertificationPolicy: Codable, Sendable, Equatable {
         matchAutoMinScore = try c.decodeIfPresent(Double.self, forKey: .matchAutoMinScore) ?? d.matchAutoMinScore
         matchReviewMinScore = try c.decodeIfPresent(Double.self, forKey: .matchReviewMinScore) ?? d.matchReviewMinScore
         matchRunnerUpMargin = try c.decodeIfPresent(Double.self, forKey: .matchRunnerUpMargin) ?? d.matchRunnerUpMargin
+        if let raw = try c.decodeIfPresent([String].self, forKey: .batchAutoApproveChannels) {
+            batchAutoApproveChannels = try Set(raw.map { v in
+                guard let ch = CertificationChannel(rawValue: v), [.consularApp, .consulateCertificate].contains(ch) else {
+                    throw DecodingError.dataCorruptedError(forKey: .batchAutoApproveChannels, in: c,
+                        debugDescription: "'\(v)' is not a batch channel; use CONSULAR_APP and/or CONSULATE_CERT (or an empty list: every row reviewed).")
+                }
+                return ch
+            })
+        } else {
+            batchAutoApproveChannels = d.batchAutoApproveChannels
+        }
         var schedules = d.backPaySchedules
         if let raw = try c.decodeIfPresent([String: String].self, forKey: .backPaySchedules) {
             for (k, v) in raw {
@@ -157,5 +173,6 @@ public struct CertificationPolicy: Codable, Sendable, Equatable {
         try c.encode(matchAutoMinScore, forKey: .matchAutoMinScore)
         try c.encode(matchReviewMinScore, forKey: .matchReviewMinScore)
         try c.encode(matchRunnerUpMargin, forKey: .matchRunnerUpMargin)
+        try c.encode(batchAutoApproveChannels.map(\.rawValue).sorted(), forKey: .batchAutoApproveChannels)
     }
 }

@@ -13,6 +13,7 @@ enum Schema {
         m.registerMigration("v3-matching", migrate: v3Matching)
         m.registerMigration("v4-review", migrate: v4Review)
         m.registerMigration("v5-state-machine", migrate: v5StateMachine)
+        m.registerMigration("v6-consular-batches", migrate: v6ConsularBatches)
         return m
     }
 
@@ -267,5 +268,39 @@ enum Schema {
             -- marked, for the reviewer's case view (LifecertIntake.ReviewText).
             ALTER TABLE cases ADD COLUMN ocr_text TEXT;
             """)
+    }
+
+    /// Consular batch imports: every key ever imported (append-only, so a row is imported once,
+    /// forever), each import's outcome per line (the report, which survives a crash and a resume),
+    /// and how far an import has committed.
+    static func v6ConsularBatches(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE imports ADD COLUMN committed_line INTEGER NOT NULL DEFAULT 0;
+            CREATE TABLE batch_rows (
+                batch_id TEXT NOT NULL,
+                record_id TEXT NOT NULL,
+                content_sha256 TEXT NOT NULL,
+                import_id INTEGER NOT NULL REFERENCES imports(id),
+                line INTEGER NOT NULL,
+                case_id INTEGER NOT NULL REFERENCES cases(id),
+                PRIMARY KEY (batch_id, record_id)
+            ) WITHOUT ROWID;
+            CREATE TABLE import_rows (
+                import_id INTEGER NOT NULL REFERENCES imports(id),
+                line INTEGER NOT NULL,
+                batch_id TEXT,
+                record_id TEXT,
+                outcome TEXT NOT NULL CHECK (outcome IN ('APPROVED', 'QUEUED', 'REJECTED', 'DUPLICATE', 'CONFLICT')),
+                case_id INTEGER REFERENCES cases(id),
+                record INTEGER REFERENCES certification_records(id),
+                reason TEXT,
+                PRIMARY KEY (import_id, line)
+            ) WITHOUT ROWID;
+            CREATE INDEX cases_by_import ON cases (import_id) WHERE import_id IS NOT NULL;
+            CREATE INDEX batch_rows_by_case ON batch_rows (case_id);
+            CREATE INDEX imports_by_file ON imports (file_sha256, kind, status);
+            """)
+        try db.execute(sql: appendOnly("batch_rows", "imported batch rows"))
+        try db.execute(sql: appendOnly("import_rows", "import reports"))
     }
 }

@@ -184,6 +184,15 @@ extension Store {
                         now: Date = Date()) throws -> ApprovalOutcome {
         try pool.write { db in
             let role = try requireRole(db, actor, action: "approve cases", allowed: [.reviewer, .senior])
+            return try approveLocked(db, caseID: caseID, actor: actor, role: role, recipientSSN: recipientSSN, passedOn: passedOn, now: now)
+        }
+    }
+
+    /// The body of ``approve(caseID:by:recipientSSN:passedOn:now:)`` inside the caller's transaction,
+    /// the role already checked (a reviewer's or senior's, or the system user's for a batch row the
+    /// policy lets through).
+    func approveLocked(_ db: Database, caseID: Int64, actor: String, role: Role, recipientSSN: String?, passedOn: LocalDate,
+                       now: Date) throws -> ApprovalOutcome {
             let c = try lockedCase(db, caseID, action: "approved")
             try checkClaim(c, caseID: caseID, actor: actor, now: now)
             if (c["created_by"] as String) == actor { throw WorkflowError.makerChecker(case: caseID, user: actor) }
@@ -210,10 +219,15 @@ extension Store {
             case "hk": .mailHongKong
             case "macao": .mailMacao
             case "taiwan", "notary": .mailNotary
+            case "batch": CertificationChannel(rawValue: c["form"] as String? ?? "") ?? .consulateCertificate
             default: .mailConsular
             }
+            // A batch row's record carries the sender's key (not for a conflicting row: the key
+            // belongs to the earlier one).
+            let key = try Row.fetchOne(db, sql: "SELECT batch_id, record_id FROM batch_rows WHERE case_id = ?", arguments: [caseID])
             let record = try insertCertification(db, NewCertification(
                 ssn: ssn, certifiedOn: appeared, channel: channel, caseID: caseID,
+                batchID: key?["batch_id"], batchRecordID: key?["record_id"],
                 examinedBy: approvals.first ?? actor, approvedBy: actor, passedOn: passedOn, neededFurtherChecks: needsTwo))
             try db.execute(sql: """
                 UPDATE cases SET state = 'APPROVED', recipient_ssn = ?, claimed_by = NULL, claim_until = NULL, updated_at = ? WHERE id = ?
@@ -223,7 +237,6 @@ extension Store {
                             after: Store.json(["state": "APPROVED", "recipient": ssn, "record": String(record)]), at: stamp)
             _ = try supersedeOlderCases(db, approved: caseID, ssn: ssn, appearedOn: appeared, actor: actor, at: stamp)
             return .certified(recordID: record)
-        }
     }
 
     /// Rejects (the certificate does not pass) or returns (sent back for something missing) a case,
