@@ -59,19 +59,28 @@ public final class ConsularImporter: Sendable {
         var chunk: [BatchItem] = []
         var done = 0
 
+        let timing = ProcessInfo.processInfo.environment["LIFECERT_TIMING"] == "1"
+        var decideSeconds = 0.0, waitSeconds = 0.0
+        let commitSeconds = Failure()
         func flush() throws {
             guard !chunk.isEmpty else { return }
             let items = chunk
             chunk = []
+            let t0 = Date()
             let lines = decide(items)
+            let t1 = Date()
+            decideSeconds += t1.timeIntervalSince(t0)
             // One commit in flight while the next chunk is matched.
             pendingCommit?.wait()
+            waitSeconds += Date().timeIntervalSince(t1)
             if let e = failure.error { throw e }
             let through = items.last!.line
             let work = DispatchWorkItem { [store, actor, today] in
+                let c0 = Date()
                 do {
                     try store.commitConsularLines(lines, importID: run.id, throughLine: through, actor: actor, passedOn: today)
                 } catch { failure.set(error) }
+                commitSeconds.add(Date().timeIntervalSince(c0))
             }
             pendingCommit = work
             committer.async(execute: work)
@@ -87,6 +96,9 @@ public final class ConsularImporter: Sendable {
         try flush()
         pendingCommit?.wait()
         if let e = failure.error { throw e }
+        if timing {
+            FileHandle.standardError.write(Data("timing: total \(Date().timeIntervalSince(started)) s; matching \(decideSeconds) s; waiting for commits \(waitSeconds) s; committing \(commitSeconds.seconds) s\n".utf8))
+        }
         try store.finishConsularImport(run.id, encoding: file.encoding, actor: actor)
         let outcomes = try store.importOutcomes(run.id)
         var counts: [String: Int] = [:]
@@ -102,10 +114,13 @@ public final class ConsularImporter: Sendable {
         out.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let b = buffer
             DispatchQueue.concurrentPerform(iterations: min(workers, items.count)) { _ in
-                while true {
-                    let i = next.take()
-                    guard i < items.count else { return }
-                    b[i] = decide(items[i])
+                // One read snapshot per worker and chunk: the lookups of a thousand rows share it.
+                _ = try? store.withReadSnapshot {
+                    while true {
+                        let i = next.take()
+                        guard i < items.count else { return }
+                        b[i] = decide(items[i])
+                    }
                 }
             }
         }
@@ -117,6 +132,12 @@ public final class ConsularImporter: Sendable {
         case .rejected(let line, let batchID, let recordID, let reasons):
             return BatchLine(line: line, batchID: batchID, recordID: recordID, content: .rejected(reasons: reasons))
         case .row(let r):
+            // A row imported before with the same content is not matched again (a re-import of a
+            // large file costs a lookup per row); the store confirms it when committing.
+            if let known = try? store.batchRowContentHash(batchID: r.batchID, recordID: r.recordID),
+               known == Store.batchContentHash(r.canonical) {
+                return BatchLine(line: r.line, batchID: r.batchID, recordID: r.recordID, content: .alreadyImported(canonical: r.canonical))
+            }
             let han = r.name.unicodeScalars.contains { $0.properties.isIdeographic }
             let evidence = CertificateEvidence(
                 name: han ? r.name : nil, nameLatin: han ? nil : r.name, sex: r.sex, birthDate: r.birthDate,
@@ -156,7 +177,7 @@ public final class ConsularImporter: Sendable {
     }
 
     static func json(_ v: Any) -> String {
-        String(decoding: (try? JSONSerialization.data(withJSONObject: v, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("null".utf8), as: UTF8.self)
+        JSONText.encode(v)
     }
 }
 
@@ -166,6 +187,9 @@ final class Failure: @unchecked Sendable {
     private var stored: (any Error)?
     func set(_ e: any Error) { lock.lock(); if stored == nil { stored = e }; lock.unlock() }
     var error: (any Error)? { lock.lock(); defer { lock.unlock() }; return stored }
+    private var total = 0.0
+    func add(_ s: Double) { lock.lock(); total += s; lock.unlock() }
+    var seconds: Double { lock.lock(); defer { lock.unlock() }; return total }
 }
 
 /// Hands out 0, 1, 2, … to worker threads.

@@ -92,8 +92,21 @@ public struct Matcher: Sendable {
         let numbers = Array(Set(e.ids.map(\.number))).filter { !$0.isEmpty }
         if !numbers.isEmpty { add(try directory.recipients(withIDNumbers: numbers)) }
         let dates = e.birthDatesOffered
-        if !dates.isEmpty { add(try directory.recipients(bornOn: dates, limit: 2000)) }
-        if let n = name { add(try directory.recipients(named: [n], limit: 500)) }
+        // Settled: a valid identity number found a recipient born on the day the certificate gives,
+        // whose name does not disagree. Any other recipient lacks that agreeing number, so it trails
+        // by at least the number's weight (about 20 points, twice the runner-up margin) whatever its
+        // birth date and name: the birth-date and name blocks could not change the decision, and are
+        // skipped (a common name has hundreds of namesakes in a million-row registry).
+        // (Only while the margin is well under that weight: a policy with a margin over 15 searches
+        // every block.)
+        let settled = thresholds.runnerUpMargin <= 15 && found.values.contains { r in
+            e.ids.contains { $0.valid && $0.number == r.idNumber } && e.birthDate == r.birthDate
+                && CandidateScorer.compareNames(e, r, quick: true).level != .disagree
+        }
+        if !settled {
+            if !dates.isEmpty { add(try directory.recipients(bornOn: dates, limit: 2000)) }
+            if let n = name { add(try directory.recipients(named: [n], limit: 500)) }
+        }
 
         var f = FrequencyEvidence(recipients: recipients)
         func frequencies(for rs: [Recipient]) throws {

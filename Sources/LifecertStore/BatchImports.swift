@@ -12,6 +12,8 @@ public struct BatchLine: Sendable {
         /// `autoApprove`: the policy lets the system user approve it (its channel allows it, it links
         /// automatically, it carries no flag); otherwise `queueReason` says why a reviewer must.
         case row(canonical: String, channel: CertificationChannel, fieldsJSON: String, link: CaseLink, autoApprove: Bool, queueReason: String)
+        /// A row whose key and content the store already had when it was read (not matched again).
+        case alreadyImported(canonical: String)
     }
 
     public var line: Int
@@ -56,25 +58,25 @@ extension Store {
     public func beginConsularImport(fileName: String, sha256: String, actor: String) throws -> ConsularImport {
         try pool.write { db in
             _ = try requireRole(db, actor, action: "import batch files", allowed: [.clerk, .admin])
-            if try Row.fetchOne(db, sql: "SELECT 1 FROM users WHERE login = ?", arguments: [Store.systemUser]) == nil {
+            if try Row.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM users WHERE login = ?"), arguments: [Store.systemUser]) == nil {
                 let now = Store.timestamp()
                 try db.execute(sql: "INSERT INTO users (login, role, display_name, active, created_at, created_by) VALUES (?, 'system', ?, 1, ?, ?)",
                                arguments: [Store.systemUser, "approvals the policy makes automatic", now, actor])
                 try appendEvent(db, actor: actor, entity: "user", entityID: Store.systemUser, action: "USER_ADDED",
                                 after: Store.json(["role": "system"]), at: now)
             }
-            if let row = try Row.fetchOne(db, sql: """
+            if let row = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT id, committed_line FROM imports WHERE kind = 'CONSULAR' AND file_sha256 = ? AND status = 'RUNNING' ORDER BY id DESC LIMIT 1
-                """, arguments: [sha256]) {
+                """), arguments: [sha256]) {
                 let id: Int64 = row["id"]
                 try appendEvent(db, actor: actor, entity: "import", entityID: String(id), action: "IMPORT_RESUMED",
                                 after: Store.json(["after_line": String(row["committed_line"] as Int)]))
                 return ConsularImport(id: id, committedLine: row["committed_line"], resumed: true)
             }
             let now = Store.timestamp()
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO imports (kind, file_name, file_sha256, actor, started_at, status) VALUES ('CONSULAR', ?, ?, ?, ?, 'RUNNING')
-                """, arguments: [fileName, sha256, actor, now])
+                """).execute(arguments: [fileName, sha256, actor, now])
             let id = db.lastInsertedRowID
             try appendEvent(db, actor: actor, entity: "import", entityID: String(id), action: "IMPORT_STARTED",
                             after: Store.json(["file": fileName, "sha256": sha256]), at: now)
@@ -106,8 +108,16 @@ extension Store {
                 switch l.content {
                 case .rejected(let reasons):
                     try outcome(l, "REJECTED", reasons.joined(separator: "; "))
+                case .alreadyImported(let canonical):
+                    let hash = Store.batchContentHash(canonical)
+                    if let earlier = try Row.fetchOne(findKey, arguments: [l.batchID, l.recordID]), (earlier["content_sha256"] as String) == hash {
+                        try outcome(l, "DUPLICATE", case: earlier["case_id"],
+                                    "already imported (import \(earlier["import_id"] as Int64), line \(earlier["line"] as Int)); nothing changed")
+                    } else {
+                        try outcome(l, "REJECTED", "the row changed in the store while it was read; import the file again")
+                    }
                 case .row(let canonical, let channel, let fieldsJSON, let link, let autoApprove, let queueReason):
-                    let hash = SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
+                    let hash = Store.batchContentHash(canonical)
                     if let earlier = try Row.fetchOne(findKey, arguments: [l.batchID, l.recordID]) {
                         let where_ = "import \(earlier["import_id"] as Int64), line \(earlier["line"] as Int)"
                         if (earlier["content_sha256"] as String) == hash {
@@ -154,23 +164,35 @@ extension Store {
                     }
                 }
             }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE imports SET committed_line = ?, inserted = (SELECT count(*) FROM import_rows WHERE import_id = ? AND outcome IN ('APPROVED', 'QUEUED', 'CONFLICT')),
                     unchanged = (SELECT count(*) FROM import_rows WHERE import_id = ? AND outcome = 'DUPLICATE'),
                     rejected = (SELECT count(*) FROM import_rows WHERE import_id = ? AND outcome = 'REJECTED')
                 WHERE id = ?
-                """, arguments: [throughLine, importID, importID, importID, importID])
+                """).execute(arguments: [throughLine, importID, importID, importID, importID])
+        }
+    }
+
+    /// The fingerprint a batch row's content is compared by.
+    public static func batchContentHash(_ canonical: String) -> String {
+        FileDigest.hex(SHA256.hash(data: Data(canonical.utf8)))
+    }
+
+    /// The content fingerprint of an imported key (nil: never imported).
+    public func batchRowContentHash(batchID: String, recordID: String) throws -> String? {
+        try pool.unsafeReentrantRead { db in
+            try String.fetchOne(db.cachedStatement(sql: "SELECT content_sha256 FROM batch_rows WHERE batch_id = ? AND record_id = ?"), arguments: [batchID, recordID])
         }
     }
 
     func insertBatchCase(_ db: Database, importID: Int64, line: Int, channel: CertificationChannel, fieldsJSON: String,
                          link: CaseLink, actor: String, stamp: String) throws -> Int64 {
         let state = link.decision == "auto" ? "MATCHED" : "NEEDS_MATCH"
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO cases (import_id, source_row, state, kind, form, fields, created_by, created_at, updated_at,
                                recipient_ssn, certificate_no, match_decision, match, link_flags)
             VALUES (?, ?, ?, 'batch', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [importID, String(line), state, channel.rawValue, fieldsJSON, actor, stamp, stamp,
+            """).execute(arguments: [importID, String(line), state, channel.rawValue, fieldsJSON, actor, stamp, stamp,
                              link.recipientSSN, link.certificateNo, link.decision, link.matchJSON, link.flagsJSON])
         let id = db.lastInsertedRowID
         var after = ["state": state, "kind": "batch", "channel": channel.rawValue, "import": String(importID), "line": String(line), "match": link.decision]
@@ -183,8 +205,8 @@ extension Store {
     public func finishConsularImport(_ importID: Int64, encoding: String?, actor: String) throws {
         try pool.write { db in
             let now = Store.timestamp()
-            try db.execute(sql: "UPDATE imports SET status = 'DONE', finished_at = ?, encoding = ? WHERE id = ?", arguments: [now, encoding, importID])
-            let counts = try Row.fetchAll(db, sql: "SELECT outcome, count(*) AS n FROM import_rows WHERE import_id = ? GROUP BY outcome", arguments: [importID])
+            try db.cachedStatement(sql: "UPDATE imports SET status = 'DONE', finished_at = ?, encoding = ? WHERE id = ?").execute(arguments: [now, encoding, importID])
+            let counts = try Row.fetchAll(db.cachedStatement(sql: "SELECT outcome, count(*) AS n FROM import_rows WHERE import_id = ? GROUP BY outcome"), arguments: [importID])
             var after: [String: String] = [:]
             for r in counts { after[(r["outcome"] as String).lowercased()] = String(r["n"] as Int) }
             try appendEvent(db, actor: actor, entity: "import", entityID: String(importID), action: "IMPORT_FINISHED", after: Store.json(after), at: now)
@@ -194,7 +216,7 @@ extension Store {
     /// Every line's outcome of an import, in line order (the report).
     public func importOutcomes(_ importID: Int64) throws -> [ImportLineOutcome] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM import_rows WHERE import_id = ? ORDER BY line", arguments: [importID]).map {
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM import_rows WHERE import_id = ? ORDER BY line"), arguments: [importID]).map {
                 ImportLineOutcome(line: $0["line"], batchID: $0["batch_id"], recordID: $0["record_id"], outcome: $0["outcome"],
                                   caseID: $0["case_id"], recordNumber: $0["record"], reason: $0["reason"])
             }

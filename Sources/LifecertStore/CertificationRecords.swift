@@ -75,7 +75,7 @@ extension Store {
     /// The body of ``appendCertification(_:)``, inside the caller's transaction (approval writes the
     /// record and moves the case in one transaction).
     func insertCertification(_ db: Database, _ n: NewCertification) throws -> Int64 {
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM recipients WHERE ssn = ?", arguments: [n.ssn]) else {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM recipients WHERE ssn = ?"), arguments: [n.ssn]) else {
                 throw StoreError.unknownRecipient(n.ssn)
             }
             let current = RecipientRecord(row: row)
@@ -96,17 +96,17 @@ extension Store {
             default: restores = false; aliveOnly = false
             }
             let now = Store.timestamp()
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO certification_records (ssn, certified_on, channel, case_id, batch_id, batch_record_id,
                     examined_by, approved_by, approved_at, valid_until, restores_payment, back_pay_due, alive_only)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [n.ssn, n.certifiedOn.description, n.channel.rawValue, n.caseID, n.batchID, n.batchRecordID,
+                """).execute(arguments: [n.ssn, n.certifiedOn.description, n.channel.rawValue, n.caseID, n.batchID, n.batchRecordID,
                                  n.examinedBy, n.approvedBy, now, validUntil.description, restores ? 1 : 0,
                                  outcome.backPayDue?.description, aliveOnly ? 1 : 0])
             let recordID = db.lastInsertedRowID
             try refreshDerived(db, ssn: n.ssn, registryDate: current.registryLastCertifiedOn, applied: r.appliedOn)
             if restores {
-                try db.execute(sql: "UPDATE recipients SET benefit_status = 'NORMAL' WHERE ssn = ?", arguments: [n.ssn])
+                try db.cachedStatement(sql: "UPDATE recipients SET benefit_status = 'NORMAL' WHERE ssn = ?").execute(arguments: [n.ssn])
             }
             try appendEvent(db, actor: n.approvedBy, entity: "recipient", entityID: n.ssn, action: "CERTIFIED",
                             before: Store.json(["valid_until": current.validUntil?.description ?? "",
@@ -125,16 +125,16 @@ extension Store {
         guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw WorkflowError.reasonRequired(action: "revocation") }
         try pool.write { db in
             _ = try requireRole(db, actor, action: "revoke certification records", allowed: [.senior, .admin])
-            guard let ssn = try String.fetchOne(db, sql: "SELECT ssn FROM certification_records WHERE id = ?", arguments: [recordID]) else {
+            guard let ssn = try String.fetchOne(db.cachedStatement(sql: "SELECT ssn FROM certification_records WHERE id = ?"), arguments: [recordID]) else {
                 throw StoreError.unknownRecord(recordID)
             }
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM certification_revocations WHERE record_id = ?", arguments: [recordID]) != nil {
+            if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM certification_revocations WHERE record_id = ?"), arguments: [recordID]) != nil {
                 throw StoreError.alreadyRevoked(recordID)
             }
             let now = Store.timestamp()
             try db.execute(sql: "INSERT INTO certification_revocations (record_id, reason, revoked_by, revoked_at) VALUES (?, ?, ?, ?)",
                            arguments: [recordID, reason, actor, now])
-            let row = try Row.fetchOne(db, sql: "SELECT registry_last_certified_on, applied_on FROM recipients WHERE ssn = ?", arguments: [ssn])!
+            let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT registry_last_certified_on, applied_on FROM recipients WHERE ssn = ?"), arguments: [ssn])!
             try refreshDerived(db, ssn: ssn, registryDate: (row[0] as String?).flatMap { LocalDate(iso: $0) },
                                applied: (row[1] as String?).flatMap { LocalDate(iso: $0) })
             try appendEvent(db, actor: actor, entity: "certification_record", entityID: String(recordID), action: "REVOKED",
@@ -144,10 +144,10 @@ extension Store {
 
     /// The appearance date of the recipient's newest certification record that is not revoked.
     func latestStandingCertification(_ db: Database, ssn: String) throws -> LocalDate? {
-        try String.fetchOne(db, sql: """
+        try String.fetchOne(db.cachedStatement(sql: """
             SELECT max(certified_on) FROM certification_records c
             WHERE ssn = ? AND NOT EXISTS (SELECT 1 FROM certification_revocations v WHERE v.record_id = c.id)
-            """, arguments: [ssn]).flatMap { LocalDate(iso: $0) }
+            """), arguments: [ssn]).flatMap { LocalDate(iso: $0) }
     }
 
     func refreshDerived(_ db: Database, ssn: String, registryDate: LocalDate?, applied: LocalDate?) throws {
@@ -164,12 +164,12 @@ extension Store {
     }
 
     func certificationHistory(_ db: Database, ssn: String) throws -> [CertificationRecord] {
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT c.*, v.reason AS v_reason, v.revoked_by AS v_by, v.revoked_at AS v_at,
                        row_number() OVER (ORDER BY c.certified_on, c.id) AS seq
                 FROM certification_records c LEFT JOIN certification_revocations v ON v.record_id = c.id
                 WHERE c.ssn = ? ORDER BY c.certified_on DESC, c.id DESC
-                """, arguments: [ssn])
+                """), arguments: [ssn])
             return rows.map { r in
                 CertificationRecord(
                     id: r["id"], sequence: r["seq"], ssn: r["ssn"], certifiedOn: LocalDate(iso: r["certified_on"] as String)!,

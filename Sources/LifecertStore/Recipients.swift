@@ -164,10 +164,10 @@ public final class RegistryImport: @unchecked Sendable {
     /// Marks the import finished and logs it.
     public func finish(encoding: String?) throws {
         try store.pool.write { db in
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE imports SET status = 'DONE', finished_at = ?, encoding = ?, inserted = ?, updated = ?,
                     unchanged = ?, rejected = ? WHERE id = ?
-                """, arguments: [Store.timestamp(), encoding, counts.inserted, counts.updated, counts.unchanged, counts.rejected, id])
+                """).execute(arguments: [Store.timestamp(), encoding, counts.inserted, counts.updated, counts.unchanged, counts.rejected, id])
             try store.appendEvent(db, actor: actor, entity: "import", entityID: String(id), action: "REGISTRY_IMPORT_DONE",
                                   after: Store.json(["inserted": String(counts.inserted), "updated": String(counts.updated),
                                                      "unchanged": String(counts.unchanged), "rejected": String(counts.rejected)]))
@@ -185,19 +185,16 @@ public final class RegistryImport: @unchecked Sendable {
 }
 
 extension Store {
-    static func json(_ dict: [String: String]) -> String {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try! enc.encode(dict), as: UTF8.self)
-    }
+    /// A flat object as compact JSON, keys sorted (the audit log's `before`/`after`).
+    static func json(_ dict: [String: String]) -> String { JSONText.encode(dict) }
 
     /// Starts a registry import of the file `fileName` whose content has the given SHA-256.
     public func beginRegistryImport(fileName: String, sha256: String, actor: String = Store.currentLogin()) throws -> RegistryImport {
         let id = try pool.write { db -> Int64 in
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO imports (kind, file_name, file_sha256, actor, started_at, status)
                 VALUES ('REGISTRY', ?, ?, ?, ?, 'RUNNING')
-                """, arguments: [fileName, sha256, actor, Store.timestamp()])
+                """).execute(arguments: [fileName, sha256, actor, Store.timestamp()])
             let id = db.lastInsertedRowID
             try appendEvent(db, actor: actor, entity: "import", entityID: String(id), action: "REGISTRY_IMPORT_STARTED",
                             after: Store.json(["file": fileName, "sha256": sha256]))
@@ -208,8 +205,8 @@ extension Store {
 
     /// The recipient with this social-security number.
     public func recipient(ssn: String) throws -> RecipientRecord? {
-        try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM recipients WHERE ssn = ?", arguments: [ssn]).map(RecipientRecord.init(row:))
+        try pool.unsafeReentrantRead { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM recipients WHERE ssn = ?"), arguments: [ssn]).map(RecipientRecord.init(row:))
         }
     }
 
@@ -217,7 +214,7 @@ extension Store {
     /// ``IdentityNumbers``; a 15-digit resident ID is matched by its 18-digit form too).
     public func recipients(idNumber key: String) throws -> [RecipientRecord] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM recipients WHERE id_number = ? ORDER BY ssn", arguments: [key])
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM recipients WHERE id_number = ? ORDER BY ssn"), arguments: [key])
                 .map(RecipientRecord.init(row:))
         }
     }
@@ -226,10 +223,10 @@ extension Store {
     /// earliest first — the reminder list.
     public func due(from: LocalDate, through: LocalDate) throws -> [RecipientRecord] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT * FROM recipients WHERE valid_until BETWEEN ? AND ? AND benefit_status <> 'TERMINATED'
                 ORDER BY valid_until, ssn
-                """, arguments: [from.description, through.description]).map(RecipientRecord.init(row:))
+                """), arguments: [from.description, through.description]).map(RecipientRecord.init(row:))
         }
     }
 
@@ -238,11 +235,11 @@ extension Store {
     /// certification date at all (they cannot be placed and need a registry correction).
     public func overdue(month: YearMonth) throws -> (recipients: [RecipientRecord], withoutDate: Int) {
         try pool.read { db in
-            let list = try Row.fetchAll(db, sql: """
+            let list = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT * FROM recipients WHERE suspended_from <= ? AND benefit_status = 'NORMAL'
                 ORDER BY suspended_from, ssn
-                """, arguments: [month.description]).map(RecipientRecord.init(row:))
-            let none = try Int.fetchOne(db, sql: "SELECT count(*) FROM recipients WHERE suspended_from IS NULL AND benefit_status = 'NORMAL'")!
+                """), arguments: [month.description]).map(RecipientRecord.init(row:))
+            let none = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM recipients WHERE suspended_from IS NULL AND benefit_status = 'NORMAL'"))!
             return (list, none)
         }
     }

@@ -86,9 +86,9 @@ extension Store {
     public func queueCaseIDs(_ filter: QueueFilter, today: LocalDate) throws -> [Int64] {
         let (whereSQL, args) = filter.sql(today: today)
         return try pool.read { db in
-            try Int64.fetchAll(db, sql: """
+            try Int64.fetchAll(db.cachedStatement(sql: """
                 SELECT c.id FROM cases c LEFT JOIN scans s ON s.id = c.scan_id WHERE \(whereSQL) ORDER BY c.id
-                """, arguments: args)
+                """), arguments: args)
         }
     }
 
@@ -96,10 +96,10 @@ extension Store {
     public func caseRecords(ids: [Int64]) throws -> [CaseRecord] {
         guard !ids.isEmpty else { return [] }
         let rows = try pool.read { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT c.*, s.original_name, s.archive_path FROM cases c LEFT JOIN scans s ON s.id = c.scan_id
                 WHERE c.id IN (\(ids.map { _ in "?" }.joined(separator: ",")))
-                """, arguments: StatementArguments(ids))
+                """), arguments: StatementArguments(ids))
         }
         let byID = Dictionary(uniqueKeysWithValues: rows.map { (($0["id"] as Int64), Self.caseRecord($0)) })
         return ids.compactMap { byID[$0] }
@@ -113,13 +113,13 @@ extension Store {
             _ = try requireRole(db, actor, action: "review cases", allowed: [.reviewer, .senior])
             let stamp = Store.timestamp(now)
             // The transaction holds SQLite's write lock, so no one else can take the same case.
-            guard let id = try Int64.fetchOne(db, sql: """
+            guard let id = try Int64.fetchOne(db.cachedStatement(sql: """
                 SELECT c.id FROM cases c LEFT JOIN scans s ON s.id = c.scan_id
                 WHERE \(whereSQL) AND c.created_by <> ?
                   AND (c.claimed_by IS NULL OR c.claimed_by = ? OR c.claim_until <= ?)
                   AND NOT EXISTS (SELECT 1 FROM case_approvals a WHERE a.case_id = c.id AND a.approver = ?)
                 ORDER BY c.id LIMIT 1
-                """, arguments: args + [actor, actor, stamp, actor]) else { return nil }
+                """), arguments: args + [actor, actor, stamp, actor]) else { return nil }
             try claimLocked(db, caseID: id, actor: actor, now: now)
             return id
         }
@@ -206,10 +206,10 @@ extension Store {
             let c = try lockedCase(db, caseID, action: "linked again")
             try requireOwnClaim(c, caseID: caseID, actor: actor, now: now)
             let stamp = Store.timestamp(now)
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE cases SET recipient_ssn = ?, certificate_no = ?, match_decision = ?, match = ?, link_flags = ?, updated_at = ?
                 WHERE id = ?
-                """, arguments: [link.recipientSSN, link.certificateNo, link.decision, link.matchJSON, link.flagsJSON, stamp, caseID])
+                """).execute(arguments: [link.recipientSSN, link.certificateNo, link.decision, link.matchJSON, link.flagsJSON, stamp, caseID])
             try appendEvent(db, actor: actor, entity: "case", entityID: String(caseID), action: "RELINKED",
                             before: Store.json(["match": c["match_decision"] as String? ?? "", "recipient": c["recipient_ssn"] as String? ?? ""]),
                             after: Store.json(["match": link.decision, "recipient": link.recipientSSN ?? link.proposedSSN ?? ""]), at: stamp)
@@ -242,11 +242,11 @@ extension Store {
     /// older are superseded (one event each), so no one reviews a certificate that can no longer
     /// change anything.
     func supersedeOlderCases(_ db: Database, approved caseID: Int64, ssn: String, appearedOn: LocalDate, actor: String, at stamp: String) throws -> [Int64] {
-        let rows = try Row.fetchAll(db, sql: """
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT id, state FROM cases
             WHERE recipient_ssn = ? AND id <> ? AND state IN ('MATCHED', 'NEEDS_MATCH', 'IN_REVIEW')
               AND json_extract(fields, '$.fields.appeared_on') <= ?
-            """, arguments: [ssn, caseID, appearedOn.description])
+            """), arguments: [ssn, caseID, appearedOn.description])
         for r in rows {
             let id: Int64 = r["id"]
             try db.execute(sql: "UPDATE cases SET state = 'SUPERSEDED', claimed_by = NULL, claim_until = NULL, updated_at = ? WHERE id = ?",

@@ -133,7 +133,7 @@ extension Store {
     /// The scan with this content hash, if it was archived before.
     public func scan(sha256: String) throws -> ScanRecord? {
         try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM scans WHERE sha256 = ?", arguments: [sha256]).map(Self.scanRecord)
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM scans WHERE sha256 = ?"), arguments: [sha256]).map(Self.scanRecord)
         }
     }
 
@@ -151,19 +151,19 @@ extension Store {
         if let existing = try scan(sha256: sha256) { return (existing, false) }
         let archived = try archive.store(bytes, sha256: sha256, extension: fileExtension)
         return try pool.write { db in
-            if let existing = try Row.fetchOne(db, sql: "SELECT * FROM scans WHERE sha256 = ?", arguments: [sha256]) {
+            if let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM scans WHERE sha256 = ?"), arguments: [sha256]) {
                 return (Self.scanRecord(existing), false)  // another process registered it meanwhile
             }
             let now = Store.timestamp()
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO scans (sha256, size, original_name, media_type, archive_path, received_on, postmark_country, scanned_by, stored_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [sha256, bytes.count, originalName, mediaType, archived, envelope.receivedOn?.description,
+                """).execute(arguments: [sha256, bytes.count, originalName, mediaType, archived, envelope.receivedOn?.description,
                                  envelope.postmarkCountry, envelope.scannedBy, now])
             let id = db.lastInsertedRowID
             try appendEvent(db, actor: envelope.scannedBy, entity: "scan", entityID: String(id), action: "ARCHIVED",
                             after: Store.json(["sha256": sha256, "name": originalName, "size": String(bytes.count)]), at: now)
-            let row = try Row.fetchOne(db, sql: "SELECT * FROM scans WHERE id = ?", arguments: [id])!
+            let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM scans WHERE id = ?"), arguments: [id])!
             return (Self.scanRecord(row), true)
         }
     }
@@ -176,11 +176,11 @@ extension Store {
                          reason: String?, actor: String, link: CaseLink? = nil, ocrText: String? = nil) throws -> Int64 {
         try pool.write { db in
             let now = Store.timestamp()
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO cases (scan_id, state, kind, form, fields, created_by, created_at, updated_at,
                                    recipient_ssn, certificate_no, match_decision, match, link_flags, ocr_text)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [scanID, state, kind, form, fieldsJSON, actor, now, now,
+                """).execute(arguments: [scanID, state, kind, form, fieldsJSON, actor, now, now,
                                  link?.recipientSSN, link?.certificateNo, link?.decision, link?.matchJSON, link?.flagsJSON, ocrText])
             let id = db.lastInsertedRowID
             var after = ["state": state, "kind": kind ?? "", "form": form ?? "", "scan": String(scanID)]
@@ -203,11 +203,11 @@ extension Store {
             let now = Store.timestamp()
             var ids: [Int64] = []
             for c in cases {
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO cases (scan_id, state, kind, form, fields, created_by, created_at, updated_at,
                                        recipient_ssn, certificate_no, match_decision, match, link_flags)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [scanID, c.state, c.kind, c.form, c.fieldsJSON, actor, now, now,
+                    """).execute(arguments: [scanID, c.state, c.kind, c.form, c.fieldsJSON, actor, now, now,
                                      c.link?.recipientSSN, c.link?.certificateNo, c.link?.decision, c.link?.matchJSON, c.link?.flagsJSON])
                 let id = db.lastInsertedRowID
                 var after = ["state": c.state, "kind": c.kind ?? "", "form": c.form ?? "", "scan": String(scanID)]
@@ -225,10 +225,10 @@ extension Store {
     /// The cases opened for a scan.
     public func cases(scanID: Int64) throws -> [CaseRecord] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT c.*, s.original_name FROM cases c LEFT JOIN scans s ON s.id = c.scan_id
                 WHERE c.scan_id = ? ORDER BY c.id
-                """, arguments: [scanID]).map(Self.caseRecord)
+                """), arguments: [scanID]).map(Self.caseRecord)
         }
     }
 
@@ -237,10 +237,10 @@ extension Store {
         try pool.read { db in
             let filter = state == nil ? "" : "WHERE c.state = ?"
             let args: StatementArguments = state == nil ? [limit] : [state!, limit]
-            return try Row.fetchAll(db, sql: """
+            return try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT c.*, s.original_name FROM cases c LEFT JOIN scans s ON s.id = c.scan_id
                 \(filter) ORDER BY c.id DESC LIMIT ?
-                """, arguments: args).map(Self.caseRecord)
+                """), arguments: args).map(Self.caseRecord)
         }
     }
 
@@ -254,16 +254,16 @@ extension Store {
     /// One case by id.
     public func caseRecord(id: Int64) throws -> CaseRecord? {
         try pool.read { db in
-            try Row.fetchOne(db, sql: """
+            try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT c.*, s.original_name, s.archive_path FROM cases c LEFT JOIN scans s ON s.id = c.scan_id WHERE c.id = ?
-                """, arguments: [id]).map(Self.caseRecord)
+                """), arguments: [id]).map(Self.caseRecord)
         }
     }
 
     /// Scans archived without any case (a crash between the two): intake finishes them on its next run.
     public func scansWithoutCase() throws -> [ScanRecord] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM scans s WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.scan_id = s.id) ORDER BY id")
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM scans s WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.scan_id = s.id) ORDER BY id"))
                 .map(Self.scanRecord)
         }
     }

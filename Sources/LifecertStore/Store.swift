@@ -49,7 +49,7 @@ public final class Store: Sendable {
             // WAL with synchronous=NORMAL: a commit survives a crash of the process; only a power
             // loss can drop the last commits, never corrupt the file. A 128 MiB page cache keeps the
             // recipient indexes of a million-row registry in memory during imports.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -131072")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -131072; PRAGMA temp_store = MEMORY")
         }
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty && !FileManager.default.fileExists(atPath: dir) {
@@ -67,7 +67,7 @@ public final class Store: Sendable {
             let migrator = Schema.migrator
             let superseded = try pool.read { db -> Set<String>? in
                 if existed, try !db.tableExists("grdb_migrations"), try !db.tableExists("recipients") {
-                    let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type='table'")
+                    let tables = try String.fetchAll(db.cachedStatement(sql: "SELECT name FROM sqlite_master WHERE type='table'"))
                     if !tables.isEmpty {
                         throw StoreError.notAStore(path: path, reason: "it holds other tables (\(tables.prefix(5).joined(separator: ", ")))")
                     }
@@ -127,10 +127,10 @@ public final class Store: Sendable {
     private func syncPolicy(actor: String) throws {
         let current = Store.fingerprint(policy)
         try pool.write { db in
-            let stored = try String.fetchOne(db, sql: "SELECT value FROM store_meta WHERE key = 'policy'")
+            let stored = try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM store_meta WHERE key = 'policy'"))
             guard stored != current else { return }
-            try db.execute(sql: "INSERT OR REPLACE INTO store_meta (key, value) VALUES ('policy', ?)", arguments: [current])
-            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM recipients")!
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO store_meta (key, value) VALUES ('policy', ?)").execute(arguments: [current])
+            let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM recipients"))!
             if count > 0 { try recomputeAllDerived(db) }
             try appendEvent(db, actor: actor, entity: "policy", entityID: "certification", action: "POLICY_SET",
                             before: stored, after: current,
@@ -168,13 +168,13 @@ public final class Store: Sendable {
     func appendEvent(_ db: Database, actor: String, entity: String, entityID: String, action: String,
                      before: String? = nil, after: String? = nil, reason: String? = nil,
                      at: String = Store.timestamp()) throws -> String {
-        let prev = try String.fetchOne(db, sql: "SELECT hash FROM events ORDER BY id DESC LIMIT 1") ?? String(repeating: "0", count: 64)
+        let prev = try String.fetchOne(db.cachedStatement(sql: "SELECT hash FROM events ORDER BY id DESC LIMIT 1")) ?? String(repeating: "0", count: 64)
         let hash = Store.eventHash(prev: prev, at: at, actor: actor, entity: entity, entityID: entityID,
                                    action: action, before: before, after: after, reason: reason)
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO events (at, actor, entity, entity_id, action, before, after, reason, prev_hash, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [at, actor, entity, entityID, action, before, after, reason, prev, hash])
+            """).execute(arguments: [at, actor, entity, entityID, action, before, after, reason, prev, hash])
         return hash
     }
 
@@ -209,7 +209,7 @@ public final class Store: Sendable {
     /// The audit events about one entity, oldest first.
     public func events(entity: String, id: String) throws -> [AuditEvent] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM events WHERE entity = ? AND entity_id = ? ORDER BY id",
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM events WHERE entity = ? AND entity_id = ? ORDER BY id"),
                              arguments: [entity, id]).map(AuditEvent.init(row:))
         }
     }
@@ -219,7 +219,7 @@ public final class Store: Sendable {
         try pool.read { db in
             var out: [String: Int] = [:]
             for t in ["recipients", "imports", "users", "events", "scans", "cases", "certification_records", "certification_revocations"] {
-                out[t] = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(t)")!
+                out[t] = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM \(t)"))!
             }
             return out
         }

@@ -92,14 +92,14 @@ extension Store {
     /// administrator (how a store gets its first one).
     public func addUser(_ login: String, role: Role, displayName: String? = nil, by actor: String) throws {
         try pool.write { db in
-            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM users") ?? 0
+            let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM users")) ?? 0
             if count > 0 {
                 let r = try requireRole(db, actor, action: "add users", allowed: [.admin])
                 _ = r
             } else if role != .admin {
                 throw WorkflowError.firstUserMustBeAdmin(login)
             }
-            if try Row.fetchOne(db, sql: "SELECT 1 FROM users WHERE login = ?", arguments: [login]) != nil {
+            if try Row.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM users WHERE login = ?"), arguments: [login]) != nil {
                 throw WorkflowError.userExists(login)
             }
             let now = Store.timestamp()
@@ -113,12 +113,12 @@ extension Store {
     /// Every user: login, role, active.
     public func users() throws -> [(login: String, role: String, active: Bool)] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT login, role, active FROM users ORDER BY login").map { ($0["login"], $0["role"], $0["active"]) }
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT login, role, active FROM users ORDER BY login")).map { ($0["login"], $0["role"], $0["active"]) }
         }
     }
 
     func requireRole(_ db: Database, _ login: String, action: String, allowed: Set<Role>) throws -> Role {
-        guard let row = try Row.fetchOne(db, sql: "SELECT role, active FROM users WHERE login = ?", arguments: [login]),
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT role, active FROM users WHERE login = ?"), arguments: [login]),
               let role = Role(rawValue: row["role"]), row["active"] as Bool else {
             throw WorkflowError.unknownUser(login)
         }
@@ -151,7 +151,7 @@ extension Store {
     }
 
     func lockedCase(_ db: Database, _ id: Int64, action: String) throws -> Row {
-        guard let c = try Row.fetchOne(db, sql: "SELECT * FROM cases WHERE id = ?", arguments: [id]) else { throw WorkflowError.noSuchCase(id) }
+        guard let c = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cases WHERE id = ?"), arguments: [id]) else { throw WorkflowError.noSuchCase(id) }
         let state: String = c["state"]
         guard Self.reviewable.contains(state) else { throw WorkflowError.wrongState(case: id, state: state, action: action) }
         return c
@@ -198,13 +198,13 @@ extension Store {
             if (c["created_by"] as String) == actor { throw WorkflowError.makerChecker(case: caseID, user: actor) }
             guard let ssn = recipientSSN ?? (c["recipient_ssn"] as String?) else { throw WorkflowError.noRecipient(case: caseID) }
             let stamp = Store.timestamp(now)
-            let approvals = try String.fetchAll(db, sql: "SELECT approver FROM case_approvals WHERE case_id = ?", arguments: [caseID])
+            let approvals = try String.fetchAll(db.cachedStatement(sql: "SELECT approver FROM case_approvals WHERE case_id = ?"), arguments: [caseID])
             if approvals.contains(actor) { throw WorkflowError.sameApproverTwice(case: caseID, user: actor) }
             let needsTwo = Self.isHighRisk(c)
             try db.execute(sql: "INSERT INTO case_approvals (case_id, approver, role, recipient_ssn, at) VALUES (?, ?, ?, ?, ?)",
                            arguments: [caseID, actor, role.rawValue, ssn, stamp])
             if needsTwo && approvals.isEmpty {
-                try db.execute(sql: "UPDATE cases SET claimed_by = NULL, claim_until = NULL, updated_at = ? WHERE id = ?", arguments: [stamp, caseID])
+                try db.cachedStatement(sql: "UPDATE cases SET claimed_by = NULL, claim_until = NULL, updated_at = ? WHERE id = ?").execute(arguments: [stamp, caseID])
                 try appendEvent(db, actor: actor, entity: "case", entityID: String(caseID), action: "FIRST_APPROVAL",
                                 after: Store.json(["recipient": ssn, "needs": "senior"]), at: stamp)
                 return .awaitingSenior
@@ -224,14 +224,14 @@ extension Store {
             }
             // A batch row's record carries the sender's key (not for a conflicting row: the key
             // belongs to the earlier one).
-            let key = try Row.fetchOne(db, sql: "SELECT batch_id, record_id FROM batch_rows WHERE case_id = ?", arguments: [caseID])
+            let key = try Row.fetchOne(db.cachedStatement(sql: "SELECT batch_id, record_id FROM batch_rows WHERE case_id = ?"), arguments: [caseID])
             let record = try insertCertification(db, NewCertification(
                 ssn: ssn, certifiedOn: appeared, channel: channel, caseID: caseID,
                 batchID: key?["batch_id"], batchRecordID: key?["record_id"],
                 examinedBy: approvals.first ?? actor, approvedBy: actor, passedOn: passedOn, neededFurtherChecks: needsTwo))
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE cases SET state = 'APPROVED', recipient_ssn = ?, claimed_by = NULL, claim_until = NULL, updated_at = ? WHERE id = ?
-                """, arguments: [ssn, stamp, caseID])
+                """).execute(arguments: [ssn, stamp, caseID])
             try appendEvent(db, actor: actor, entity: "case", entityID: String(caseID), action: "APPROVED",
                             before: Store.json(["state": c["state"] as String]),
                             after: Store.json(["state": "APPROVED", "recipient": ssn, "record": String(record)]), at: stamp)
