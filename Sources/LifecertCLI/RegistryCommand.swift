@@ -233,6 +233,12 @@ struct RegistryCommand: ParsableCommand {
         @Option(help: "Show at most this many people (the count is still of everyone).")
         var limit: Int?
 
+        @Option(help: ArgumentHelp("Write the SMS reminder list (phone, message) for everyone who can be reached as registered (SPEC.md rule 9).", valueName: "file"))
+        var sms: String?
+
+        @Option(help: ArgumentHelp("Write, apart, the people whose phone or ID needs a personal-data correction before a reminder can go.", valueName: "file"))
+        var corrections: String?
+
         func run() throws {
             let days: Int
             let w = within.lowercased()
@@ -246,6 +252,28 @@ struct RegistryCommand: ParsableCommand {
             let through = today.adding(days: days)!
             let all = try store.due(from: today, through: through)
             let list = all.prefix(limit ?? all.count)
+            if sms != nil || corrections != nil {
+                var send = "phone,ssn,name,valid_until,message\n", fix = "ssn,name,id_type,id_number,phone,office,valid_until,needs\n"
+                var sent = 0, toFix = 0
+                for r in all {
+                    let p = r.recipient, until = r.validUntil?.description ?? ""
+                    if let needs = Self.correction(p) {
+                        toFix += 1
+                        fix += [p.ssn, p.name, p.idType.rawValue, p.idNumber, p.phone ?? "", p.office, until, needs].map(csvField).joined(separator: ",") + "\n"
+                    } else {
+                        sent += 1
+                        let message = "【社会保险】\(p.name)您好：您的养老待遇领取资格认证将于\(until)到期，请在到期前完成认证，以免暂停发放。"
+                        send += [p.phone ?? "", p.ssn, p.name, until, message].map(csvField).joined(separator: ",") + "\n"
+                    }
+                }
+                do {
+                    if let sms { try send.write(toFile: sms, atomically: true, encoding: .utf8) }
+                    if let corrections { try fix.write(toFile: corrections, atomically: true, encoding: .utf8) }
+                } catch {
+                    throw fail("cannot write the reminder lists: \(error.localizedDescription)", .failure)
+                }
+                printError("reminders: \(formatCount(sent)) to send\(sms.map { " (\($0))" } ?? ""); \(formatCount(toFix)) need a personal-data correction first\(corrections.map { " (\($0))" } ?? "")")
+            }
             if csv {
                 print("ssn,name,name_latin,id_type,id_number,benefit_type,benefit_status,office,phone,valid_until,days_left,needs_correction")
                 for r in list {

@@ -155,7 +155,10 @@ func printJSON(_ value: Any) {
 /// (a leading `=`, `+`, `-`, `@`, tab or CR gets a `'` in front).
 func csvField(_ s: String) -> String {
     var v = s
-    if let f = v.first, "=+-@\t\r".contains(f) { v = "'" + v }
+    // A value a spreadsheet would run as a formula is neutralised with a leading apostrophe; a
+    // number or phone number (digits, spaces, + - ( ) only) cannot call anything and stays as it is.
+    let harmless = !v.isEmpty && v.allSatisfy { $0.isASCII && ($0.isNumber || " +-().".contains($0)) }
+    if let f = v.first, "=+-@\t\r".contains(f), !harmless { v = "'" + v }
     if v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
         return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
