@@ -130,7 +130,11 @@ public final class Store: Sendable {
             let stored = try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM store_meta WHERE key = 'policy'"))
             guard stored != current else { return }
             try db.cachedStatement(sql: "INSERT OR REPLACE INTO store_meta (key, value) VALUES ('policy', ?)").execute(arguments: [current])
-            let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM recipients"))!
+            // Only the validity and suspension settings move the derived dates; a change of matching
+            // or batch settings alone (or a policy key added by a newer lifecert) recomputes nothing.
+            let before = stored.flatMap { try? JSONDecoder().decode(CertificationPolicy.self, from: Data($0.utf8)) }
+            let datesChanged = before.map { $0.validityMonths != policy.validityMonths || $0.suspensionMonthOffset != policy.suspensionMonthOffset } ?? true
+            let count = datesChanged ? try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM recipients"))! : 0
             if count > 0 { try recomputeAllDerived(db) }
             try appendEvent(db, actor: actor, entity: "policy", entityID: "certification", action: "POLICY_SET",
                             before: stored, after: current,

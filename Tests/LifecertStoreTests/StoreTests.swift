@@ -162,6 +162,15 @@ import Testing
         #expect(try store.recipient(ssn: "S1")?.validUntil == day("2024-08-31"))
         #expect(try store.recipient(ssn: "S1")?.suspendedFrom == YearMonth(year: 2024, month: 9))
         #expect(try store.events(entity: "policy", id: "certification").count == 2)
+        #expect(try store.events(entity: "policy", id: "certification").last?.reason == "derived dates of 2 recipients recomputed")
+        // A setting that moves no date (matching, batches) is recorded but recomputes nothing.
+        var batches = sixMonths
+        batches.batchAutoApproveChannels = []
+        batches.matchRunnerUpMargin = 12
+        let again = try t.open(policy: batches)
+        let events = try again.events(entity: "policy", id: "certification")
+        #expect(events.count == 3 && events.last?.reason == nil)
+        #expect(try again.recipient(ssn: "S1")?.validUntil == day("2024-08-31"))
     }
 
     @Test func dueAndOverdueLists() throws {
