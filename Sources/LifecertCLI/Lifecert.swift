@@ -12,7 +12,7 @@ public struct Lifecert: ParsableCommand {
             Exit codes: 0 ok, 1 failed, 3 done with rejected rows, 4 unreadable input, 5 store problem,
             6 not found, 7 bad policy file, 8 refused (role, claim, maker–checker), 64 wrong usage.
             """,
-        subcommands: [IntakeCommand.self, ImportCommand.self, ReportCommand.self, ExtractCommand.self, CasesCommand.self, CaseCommand.self, QueueCommand.self, MatchCommand.self, FormsCommand.self, IDCommand.self,
+        subcommands: [IntakeCommand.self, WorkerCommand.self, ImportCommand.self, ReportCommand.self, ExtractCommand.self, CasesCommand.self, CaseCommand.self, QueueCommand.self, MatchCommand.self, FormsCommand.self, IDCommand.self,
                       RegistryCommand.self, RecordsCommand.self, StoreCommand.self, AuditCommand.self, PolicyCommand.self, UsersCommand.self, VersionCommand.self])
 
     public init() {}

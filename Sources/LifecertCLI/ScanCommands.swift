@@ -200,6 +200,9 @@ struct IntakeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Who scanned the documents (default: your login).", valueName: "name"))
     var scannedBy: String?
 
+    @Flag(help: "Archive the files and queue them for `lifecert worker` on any machine, without reading them here.")
+    var queue = false
+
     @Flag(help: "Print JSON Lines (the extract contract plus case_id, scan_id, duplicate).")
     var json = false
 
@@ -224,7 +227,8 @@ struct IntakeCommand: ParsableCommand {
         let matcher = try Matcher(directory: StoreDirectory(store: store), thresholds: MatchThresholds(policy: policy))
         let linker = CaseLinker(matcher: matcher, policy: policy, today: try options.todayDate(), issuers: issuers)
         let run = IntakeRun(store: store, pipeline: pipeline, linker: linker, envelope: envelope, json: json)
-        try run.resumeUnfinished()
+        run.queueOnly = queue
+        if !queue { try run.resumeUnfinished() }
         if !files.isEmpty {
             try run.take(try expandPaths(files))
         }
@@ -247,6 +251,11 @@ final class IntakeRun {
     var linked = 0, toReview = 0, noMatch = 0
     let progress = ProgressLine()
 
+    /// This reader in the scan queue: host and process.
+    let reader = "\(ProcessInfo.processInfo.hostName):\(getpid())"
+    /// Archive only; the reading is left to `lifecert worker`.
+    var queueOnly = false
+
     init(store: Store, pipeline: IntakePipeline, linker: CaseLinker, envelope: EnvelopeInfo, json: Bool) {
         self.store = store
         self.pipeline = pipeline
@@ -257,7 +266,7 @@ final class IntakeRun {
 
     /// Scans archived by an earlier run that stopped before their cases were opened.
     func resumeUnfinished() throws {
-        let pending = try store.scansWithoutCase()
+        let pending = try store.claimScans(reader: reader, limit: 100_000)
         guard !pending.isEmpty else { return }
         printError("finishing \(pending.count) scan(s) archived by an earlier run that stopped before reading them")
         let byPath = Dictionary(uniqueKeysWithValues: pending.map { ($0.archivePath, $0) })
@@ -283,12 +292,16 @@ final class IntakeRun {
             let ext = ScanFormat.sniff(bytes).map { $0 == .jpeg ? "jpg" : $0 == .tiff ? "tif" : $0.rawValue } ?? "bin"
             let (scan, isNew) = try store.registerScan(bytes: bytes, sha256: digest, originalName: path,
                                                        mediaType: ScanFormat.sniff(bytes)?.mediaType, fileExtension: ext,
-                                                       envelope: envelope)
+                                                       envelope: envelope, leaseTo: queueOnly ? nil : reader)
             if !isNew {
                 duplicates += 1
                 let existing = try store.cases(scanID: scan.id).map { String($0.id) }.joined(separator: ", ")
                 report(["file": path, "duplicate": true, "scan_id": scan.id, "case_ids": existing],
                        line: "\(path): duplicate scan — the same file was taken in as \(scan.originalName) (scan \(scan.id), case \(existing.isEmpty ? "pending" : existing)); not read again")
+                continue
+            }
+            if queueOnly {
+                report(["file": path, "scan_id": scan.id, "queued": true], line: "\(path): archived as scan \(scan.id), queued for a worker")
                 continue
             }
             fresh[path] = scan
@@ -297,29 +310,28 @@ final class IntakeRun {
         try read(order) { fresh[$0]! }
     }
 
+    /// Reads archived scans and opens their cases: all of a scan's cases in one transaction, once
+    /// (a scan another reader finished meanwhile is skipped and said so).
     func read(_ paths: [String], scanFor: (String) -> ScanRecord) throws {
         guard !paths.isEmpty else { return }
         try pipeline.process(paths, bytesOf: { p in try readFile(scanFor(p).archivePath) }) { outcome in
             let scan = scanFor(outcome.path)
-            pages += outcome.pageCount
+            // A queued scan is read from the archive; it is shown by the name it was scanned under.
+            let shown = outcome.path == scan.archivePath ? scan.originalName : outcome.path
+            var specs: [NewScanCase] = []
+            var outputs: [(json: [String: Any], line: String, decision: MatchDecision?)] = []
             if let e = outcome.error {
-                unreadable += 1
-                let id = try store.openCase(scanID: scan.id, state: "UNREADABLE", kind: nil, form: nil, fieldsJSON: nil,
-                                            reason: e.description, actor: envelope.scannedBy)
-                cases += 1
-                var o = documentJSON(file: outcome.path, outcome: outcome, document: nil)
-                o["case_id"] = id
-                o["scan_id"] = scan.id
-                report(o, line: "\(outcome.path): case \(id) UNREADABLE — \(e)")
-                return
+                specs.append(NewScanCase(state: "UNREADABLE", kind: nil, form: nil, fieldsJSON: nil, reason: e.description, link: nil, ocrText: nil))
+                outputs.append((documentJSON(file: shown, outcome: outcome, document: nil), "UNREADABLE — \(e)", nil))
             }
             for d in outcome.documents {
-                var o = documentJSON(file: outcome.path, outcome: outcome, document: d)
+                var o = documentJSON(file: shown, outcome: outcome, document: d)
                 let kind = o["kind"] as? String
                 let fields = compactJSON(o)
                 var state = "READ"
                 var link: CaseLink?
                 var matchLine = ""
+                var decision: MatchDecision?
                 if d.template != nil {
                     // Every certificate is matched: linked automatically, or queued for a reviewer.
                     let l = try linker.link(d.extraction)
@@ -327,23 +339,43 @@ final class IntakeRun {
                     link = caseLink(l, certificateNo: d.extraction.certificateNo?.value)
                     o["match"] = l.matchJSON()
                     o["flags"] = ((o["flags"] as? [Any]) ?? []) + l.flagsJSON()
+                    decision = l.match.decision
                     switch l.match.decision {
-                    case .auto: linked += 1; matchLine = "  → \(l.match.ssn!) (auto, \(MatchScore.format(l.match.score ?? 0)))"
-                    case .review: toReview += 1; matchLine = "  → review (\(l.match.candidates.count) candidate(s))"
-                    case .none: noMatch += 1; matchLine = "  → no match"
+                    case .auto: matchLine = "  → \(l.match.ssn!) (auto, \(MatchScore.format(l.match.score ?? 0)))"
+                    case .review: matchLine = "  → review (\(l.match.candidates.count) candidate(s))"
+                    case .none: matchLine = "  → no match"
                     }
                 }
-                let id = try store.openCase(scanID: scan.id, state: state, kind: kind, form: d.template?.id,
-                                            fieldsJSON: fields, reason: nil, actor: envelope.scannedBy, link: link,
-                                            ocrText: compactJSON(ReviewText.json(d)))
+                specs.append(NewScanCase(state: state, kind: kind, form: d.template?.id, fieldsJSON: fields, reason: nil, link: link,
+                                         ocrText: compactJSON(ReviewText.json(d))))
+                outputs.append((o, "\(summaryLine(o))\(matchLine)", decision))
+            }
+            guard let ids = try store.openCasesForScan(scan.id, cases: specs, actor: actor(scan)) else {
+                report(["file": shown, "scan_id": scan.id, "already_read": true],
+                       line: "\(shown): already read by another reader (scan \(scan.id)); nothing opened twice")
+                return
+            }
+            pages += outcome.pageCount
+            if outcome.error != nil { unreadable += 1 }
+            for (id, out) in zip(ids, outputs) {
                 cases += 1
+                switch out.decision {
+                case .auto?: linked += 1
+                case .review?: toReview += 1
+                case MatchDecision.none?: noMatch += 1
+                case nil: break
+                }
+                var o = out.json
                 o["case_id"] = id
                 o["scan_id"] = scan.id
-                report(o, line: "\(outcome.path): case \(id)  \(summaryLine(o))\(matchLine)")
+                report(o, line: "\(shown): case \(id)  \(out.line)")
             }
             progress.update { t in "\(self.files) files · \(self.pages) pages · \(String(format: "%.1f", Double(self.pages) / max(t, 0.001) * 60)) pages/min" }
         }
     }
+
+    /// Who opens a scan's cases: who scanned it (so maker–checker holds whoever reads it).
+    func actor(_ scan: ScanRecord) -> String { scan.scannedBy.isEmpty ? envelope.scannedBy : scan.scannedBy }
 
     func report(_ o: [String: Any], line: String) {
         progress.finish()
@@ -394,6 +426,51 @@ final class IntakeRun {
         if linked + toReview + noMatch > 0 {
             printError("matching: \(linked) linked automatically, \(toReview) for review, \(noMatch) with no match in the registry")
         }
+    }
+}
+
+/// `lifecert worker`: reads scans that any mailroom queued (`lifecert intake --queue`).
+struct WorkerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Read queued scans (OCR, fields, matching) and open their cases; run as many workers as you like, on any machine that reaches the store.",
+        discussion: """
+            Each worker takes a few scans at a time by lease. A worker that dies mid-page loses its
+            lease when it runs out (5 minutes) and another worker takes the scan; a scan's cases
+            are opened exactly once whoever finishes it. The cases' maker is whoever scanned the file.
+            """)
+    @OptionGroup var options: StoreOptions
+    @OptionGroup var scan: ScanOptions
+    @Flag(help: "Stop when no scan is waiting, instead of waiting for more.") var untilEmpty = false
+    @Option(help: "Scans taken at a time.") var batch = 4
+    @Option(help: ArgumentHelp("Seconds between looks at an empty queue.", valueName: "seconds")) var poll = 2.0
+    @Option(help: ArgumentHelp("Seconds a worker holds a scan before another may take it.", visibility: .hidden)) var lease = Store.scanLease
+    @Flag(help: "Print JSON Lines, as intake --json does.") var json = false
+
+    func run() throws {
+        let store = try options.openStore()
+        let library = try scan.loadForms()
+        let today = try options.todayDate()
+        let pipeline = IntakePipeline(forms: library, workers: scan.workers ?? ProcessInfo.processInfo.activeProcessorCount, today: today)
+        let policy = try options.loadPolicy()
+        let issuers: RecognisedIssuers?
+        do { issuers = try RecognisedIssuers.load(folder: scan.formsFolder) } catch { throw fail("\(error)", .badInput) }
+        let matcher = try Matcher(directory: StoreDirectory(store: store), thresholds: MatchThresholds(policy: policy))
+        let linker = CaseLinker(matcher: matcher, policy: policy, today: today, issuers: issuers)
+        let run = IntakeRun(store: store, pipeline: pipeline, linker: linker, envelope: EnvelopeInfo(scannedBy: Store.currentLogin()), json: json)
+        printError("worker \(run.reader) reading queued scans\(untilEmpty ? " until none is left" : " (Ctrl-C to stop)")")
+        while true {
+            let scans = try store.claimScans(reader: run.reader, limit: max(1, batch), lease: lease)
+            if scans.isEmpty {
+                if untilEmpty, try store.unreadScans().all == 0 { break }
+                usleep(useconds_t(max(0.05, poll) * 1_000_000))
+                continue
+            }
+            run.files += scans.count
+            let byPath = Dictionary(scans.map { ($0.archivePath, $0) }, uniquingKeysWith: { a, _ in a })
+            try run.read(scans.map(\.archivePath)) { byPath[$0]! }
+        }
+        run.printSummary()
     }
 }
 

@@ -65,6 +65,8 @@ public struct ScanRecord: Sendable, Equatable {
     public let originalName: String
     public let mediaType: String?
     public let archivePath: String
+    /// Who scanned it (the maker of its cases).
+    public var scannedBy: String = ""
 }
 
 /// A case: one certificate (or one unreadable or not-a-certificate file) going through the workflow.
@@ -139,15 +141,17 @@ extension Store {
 
     static func scanRecord(_ r: Row) -> ScanRecord {
         ScanRecord(id: r["id"], sha256: r["sha256"], size: r["size"], originalName: r["original_name"],
-                   mediaType: r["media_type"], archivePath: r["archive_path"])
+                   mediaType: r["media_type"], archivePath: r["archive_path"], scannedBy: r["scanned_by"] ?? "")
     }
 
     /// Archives a scan and registers it, before anything else is done with it.
     ///
     /// - Returns: the scan and whether it was new (false: the same bytes were archived before;
     ///   nothing is written).
+    /// - Parameter leaseTo: the reader (this process) that will read it now; nil leaves it queued
+    ///   for any worker (`lifecert intake --queue`, `lifecert worker`).
     public func registerScan(bytes: [UInt8], sha256: String, originalName: String, mediaType: String?,
-                             fileExtension: String, envelope: EnvelopeInfo) throws -> (ScanRecord, isNew: Bool) {
+                             fileExtension: String, envelope: EnvelopeInfo, leaseTo: String? = nil) throws -> (ScanRecord, isNew: Bool) {
         if let existing = try scan(sha256: sha256) { return (existing, false) }
         let archived = try archive.store(bytes, sha256: sha256, extension: fileExtension)
         return try pool.write { db in
@@ -156,10 +160,12 @@ extension Store {
             }
             let now = Store.timestamp()
             try db.cachedStatement(sql: """
-                INSERT INTO scans (sha256, size, original_name, media_type, archive_path, received_on, postmark_country, scanned_by, stored_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO scans (sha256, size, original_name, media_type, archive_path, received_on, postmark_country, scanned_by, stored_at,
+                                   lease_owner, lease_until)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: [sha256, bytes.count, originalName, mediaType, archived, envelope.receivedOn?.description,
-                                 envelope.postmarkCountry, envelope.scannedBy, now])
+                                 envelope.postmarkCountry, envelope.scannedBy, now, leaseTo,
+                                 leaseTo.map { _ in Store.timestamp(Date().addingTimeInterval(Store.scanLease)) }])
             let id = db.lastInsertedRowID
             try appendEvent(db, actor: envelope.scannedBy, entity: "scan", entityID: String(id), action: "ARCHIVED",
                             after: Store.json(["sha256": sha256, "name": originalName, "size": String(bytes.count)]), at: now)
@@ -191,6 +197,8 @@ extension Store {
             }
             try appendEvent(db, actor: actor, entity: "case", entityID: String(id), action: "OPENED",
                             after: Store.json(after), reason: reason, at: now)
+            try db.cachedStatement(sql: "UPDATE scans SET read_at = coalesce(read_at, ?), lease_owner = NULL, lease_until = NULL WHERE id = ?")
+                .execute(arguments: [now, scanID])
             return id
         }
     }
@@ -218,6 +226,7 @@ extension Store {
                 try appendEvent(db, actor: actor, entity: "case", entityID: String(id), action: "OPENED", after: Store.json(after), at: now)
                 ids.append(id)
             }
+            try db.cachedStatement(sql: "UPDATE scans SET read_at = coalesce(read_at, ?) WHERE id = ?").execute(arguments: [now, scanID])
             return ids
         }
     }

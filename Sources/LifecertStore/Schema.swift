@@ -14,6 +14,7 @@ enum Schema {
         m.registerMigration("v4-review", migrate: v4Review)
         m.registerMigration("v5-state-machine", migrate: v5StateMachine)
         m.registerMigration("v6-consular-batches", migrate: v6ConsularBatches)
+        m.registerMigration("v7-scan-queue", migrate: v7ScanQueue)
         return m
     }
 
@@ -302,5 +303,18 @@ enum Schema {
             """)
         try db.execute(sql: appendOnly("batch_rows", "imported batch rows"))
         try db.execute(sql: appendOnly("import_rows", "import reports"))
+    }
+
+    /// The scan work queue: a scan is read once, by whichever reader holds its lease (an intake run
+    /// or a `lifecert worker`); `read_at` marks it done in the transaction that opens its cases.
+    static func v7ScanQueue(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE scans ADD COLUMN lease_owner TEXT;
+            ALTER TABLE scans ADD COLUMN lease_until TEXT;
+            ALTER TABLE scans ADD COLUMN read_at TEXT;
+            UPDATE scans SET read_at = stored_at WHERE EXISTS (SELECT 1 FROM cases c WHERE c.scan_id = scans.id);
+            CREATE INDEX scans_unread ON scans (id) WHERE read_at IS NULL;
+            CREATE INDEX cases_by_scan ON cases (scan_id) WHERE scan_id IS NOT NULL;
+            """)
     }
 }

@@ -14,6 +14,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case unknownRecipient(String)
     /// A certification record id that does not exist.
     case unknownRecord(Int64)
+    /// A scan id the store does not have.
+    case unknownScan(Int64)
     /// A record that was already revoked.
     case alreadyRevoked(Int64)
 
@@ -33,6 +35,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             return "no recipient with social-security or identity number \(key) is in the store"
         case .unknownRecord(let id):
             return "there is no certification record \(id)"
+        case .unknownScan(let id):
+            return "there is no scan \(id)"
         case .alreadyRevoked(let id):
             return "certification record \(id) is already revoked"
         }

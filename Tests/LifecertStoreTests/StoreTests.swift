@@ -8,7 +8,7 @@ import Testing
     @Test func aNewStoreHasEveryMigrationWALAndForeignKeys() throws {
         let t = TemporaryStore()
         let store = try t.open()
-        #expect(try store.appliedMigrations() == ["v1-registry", "v2-cases-and-records", "v3-matching", "v4-review", "v5-state-machine", "v6-consular-batches"])
+        #expect(try store.appliedMigrations() == ["v1-registry", "v2-cases-and-records", "v3-matching", "v4-review", "v5-state-machine", "v6-consular-batches", "v7-scan-queue"])
         let (mode, fk) = try store.pool.read { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode")!, try Int.fetchOne(db, sql: "PRAGMA foreign_keys")!)
         }
@@ -40,7 +40,7 @@ import Testing
             #expect(try queue.read { try $0.tableExists("certification_records") } == false)
         }
         let store = try t.open()
-        #expect(try store.appliedMigrations() == ["v1-registry", "v2-cases-and-records", "v3-matching", "v4-review", "v5-state-machine", "v6-consular-batches"])
+        #expect(try store.appliedMigrations() == ["v1-registry", "v2-cases-and-records", "v3-matching", "v4-review", "v5-state-machine", "v6-consular-batches", "v7-scan-queue"])
         let r = try #require(try store.recipient(ssn: "S1"))
         #expect(r.recipient.name == "陈大文")
         #expect(r.validUntil == day("2026-03-31"))

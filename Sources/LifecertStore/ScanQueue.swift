@@ -1,0 +1,102 @@
+import Foundation
+import GRDB
+import LifecertDomain
+
+/// A case to open for a scan once it has been read: one per certificate found, or one UNREADABLE.
+public struct NewScanCase: Sendable {
+    public var state: String
+    public var kind: String?
+    public var form: String?
+    public var fieldsJSON: String?
+    public var reason: String?
+    public var link: CaseLink?
+    public var ocrText: String?
+
+    public init(state: String, kind: String?, form: String?, fieldsJSON: String?, reason: String?, link: CaseLink?, ocrText: String?) {
+        self.state = state
+        self.kind = kind
+        self.form = form
+        self.fieldsJSON = fieldsJSON
+        self.reason = reason
+        self.link = link
+        self.ocrText = ocrText
+    }
+}
+
+/// The scan work queue. Any number of readers — intake runs and `lifecert worker` processes on any
+/// machine that reaches the store — take scans by lease; a reader that dies mid-page loses its
+/// lease when it runs out and another takes the scan.
+///
+/// Contract: a scan's cases are opened exactly once, in one transaction that also marks the scan
+/// read; a reader whose lease ran out and whose scan another reader already finished is told so
+/// and opens nothing. No scan is left without its cases: an unread scan stays in the queue until
+/// someone reads it.
+extension Store {
+    /// How long a reader holds a scan before another may take it.
+    public static let scanLease: TimeInterval = 300
+
+    /// Takes up to `limit` unread scans whose lease is free or has run out, oldest first.
+    public func claimScans(reader: String, limit: Int, lease: TimeInterval = Store.scanLease, now: Date = Date()) throws -> [ScanRecord] {
+        try pool.write { db in
+            let stamp = Store.timestamp(now)
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT * FROM scans WHERE read_at IS NULL AND (lease_until IS NULL OR lease_until <= ? OR lease_owner = ?)
+                ORDER BY id LIMIT ?
+                """), arguments: [stamp, reader, limit])
+            let until = Store.timestamp(now.addingTimeInterval(lease))
+            for r in rows {
+                try db.cachedStatement(sql: "UPDATE scans SET lease_owner = ?, lease_until = ? WHERE id = ?").execute(arguments: [reader, until, r["id"]])
+                if let previous = r["lease_owner"] as String?, previous != reader {
+                    try appendEvent(db, actor: reader, entity: "scan", entityID: String(r["id"] as Int64), action: "LEASE_TAKEN_OVER",
+                                    before: Store.json(["reader": previous]), after: Store.json(["reader": reader]),
+                                    reason: "the earlier reader's lease ran out before it finished", at: stamp)
+                }
+            }
+            return rows.map(Self.scanRecord)
+        }
+    }
+
+    /// Unread scans: how many, and how many of them are leased by a reader right now.
+    public func unreadScans(now: Date = Date()) throws -> (all: Int, leased: Int) {
+        try pool.read { db in
+            let all = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM scans WHERE read_at IS NULL")) ?? 0
+            let leased = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM scans WHERE read_at IS NULL AND lease_until > ?"),
+                                          arguments: [Store.timestamp(now)]) ?? 0
+            return (all, leased)
+        }
+    }
+
+    /// Opens every case read from a scan and marks it read, in one transaction, exactly once.
+    ///
+    /// - Returns: the new case ids, or nil when the scan was already read (by another reader that
+    ///   took it over after this one's lease ran out): nothing is written then.
+    public func openCasesForScan(_ scanID: Int64, cases: [NewScanCase], actor: String) throws -> [Int64]? {
+        try pool.write { db in
+            let readAt = try Row.fetchOne(db.cachedStatement(sql: "SELECT read_at FROM scans WHERE id = ?"), arguments: [scanID])
+            guard let readAt else { throw StoreError.unknownScan(scanID) }
+            if (readAt["read_at"] as String?) != nil { return nil }
+            let now = Store.timestamp()
+            var ids: [Int64] = []
+            for c in cases {
+                try db.cachedStatement(sql: """
+                    INSERT INTO cases (scan_id, state, kind, form, fields, created_by, created_at, updated_at,
+                                       recipient_ssn, certificate_no, match_decision, match, link_flags, ocr_text)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """).execute(arguments: [scanID, c.state, c.kind, c.form, c.fieldsJSON, actor, now, now, c.link?.recipientSSN,
+                                             c.link?.certificateNo, c.link?.decision, c.link?.matchJSON, c.link?.flagsJSON, c.ocrText])
+                let id = db.lastInsertedRowID
+                var after = ["state": c.state, "kind": c.kind ?? "", "form": c.form ?? "", "scan": String(scanID)]
+                if let link = c.link {
+                    after["match"] = link.decision
+                    if let ssn = link.recipientSSN { after["recipient"] = ssn }
+                    if let ssn = link.proposedSSN { after["proposed"] = ssn }
+                }
+                try appendEvent(db, actor: actor, entity: "case", entityID: String(id), action: "OPENED", after: Store.json(after),
+                                reason: c.reason, at: now)
+                ids.append(id)
+            }
+            try db.cachedStatement(sql: "UPDATE scans SET read_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?").execute(arguments: [now, scanID])
+            return ids
+        }
+    }
+}
