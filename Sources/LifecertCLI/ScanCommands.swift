@@ -422,6 +422,10 @@ final class IntakeRun {
 
     func printSummary() {
         progress.finish()
+        if queueOnly {
+            printError("\(files) file(s): \(files - duplicates - unreadable) archived and queued for lifecert worker, \(duplicates) duplicate scan(s), \(unreadable) unreadable")
+            return
+        }
         printError("\(files) file(s), \(pages) page(s): \(cases) case(s) opened, \(duplicates) duplicate scan(s), \(unreadable) unreadable")
         if linked + toReview + noMatch > 0 {
             printError("matching: \(linked) linked automatically, \(toReview) for review, \(noMatch) with no match in the registry")
