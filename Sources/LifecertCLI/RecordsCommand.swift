@@ -44,7 +44,7 @@ struct RecordsCommand: ParsableCommand {
         func run() throws {
             guard let day = LocalDate(iso: since) else { throw fail("--since \(since) is not a date YYYY-MM-DD", .failure) }
             let store = try options.openStore()
-            let e = try store.exportRecords(since: day, format: json ? "json" : "csv", by: Store.currentLogin())
+            let e = try workflow { try store.exportRecords(since: day, format: json ? "json" : "csv", by: Store.currentLogin()) }
             let first = e.records.first.map { String($0.record.id) } ?? "-", last = e.records.last.map { String($0.record.id) } ?? "-"
             let cover = "export \(e.exportID): records approved since \(day): \(e.records.count) (ids \(first)–\(last)); revocations of older records: \(e.revocationsOfOlder.count)"
             func row(_ r: CertificationRecord, name: String?, idType: String?, idNumber: String?) -> [String: Any] {

@@ -51,7 +51,7 @@ struct RegistryCommand: ParsableCommand {
             }
             let store = try options.openStore()
             let digest = try FileDigest.sha256(path: file)
-            let run = try store.beginRegistryImport(fileName: file, sha256: digest)
+            let run = try workflow { try store.beginRegistryImport(fileName: file, sha256: digest) }
             var pending: [Recipient] = []
             pending.reserveCapacity(chunk)
             var rejected: [(line: Int, reasons: [String])] = []

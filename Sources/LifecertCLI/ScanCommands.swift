@@ -197,7 +197,7 @@ struct IntakeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Postmark country (ISO code, e.g. CA).", valueName: "code"))
     var postmark: String?
 
-    @Option(help: ArgumentHelp("Who scanned the documents (default: your login).", valueName: "name"))
+    @Option(help: ArgumentHelp("Who operated the scanner, for the audit log (the cases' maker is always your login).", valueName: "name"))
     var scannedBy: String?
 
     @Flag(help: "Archive the files and queue them for `lifecert worker` on any machine, without reading them here.")
@@ -218,7 +218,7 @@ struct IntakeCommand: ParsableCommand {
         let store = try options.openStore()
         let library = try scan.loadForms()
         let envelope = EnvelopeInfo(receivedOn: receivedOn, postmarkCountry: postmark?.uppercased(),
-                                    scannedBy: scannedBy ?? Store.currentLogin())
+                                    scannedBy: Store.currentLogin(), operatorName: scannedBy)
         let pipeline = IntakePipeline(forms: library, workers: scan.workers ?? ProcessInfo.processInfo.activeProcessorCount,
                                       today: try options.todayDate())
         let policy = try options.loadPolicy()
@@ -228,9 +228,10 @@ struct IntakeCommand: ParsableCommand {
         let linker = CaseLinker(matcher: matcher, policy: policy, today: try options.todayDate(), issuers: issuers)
         let run = IntakeRun(store: store, pipeline: pipeline, linker: linker, envelope: envelope, json: json)
         run.queueOnly = queue
-        if !queue { try run.resumeUnfinished() }
-        if !files.isEmpty {
-            try run.take(try expandPaths(files))
+        let paths = try expandPaths(files)
+        try workflow {
+            if !queue { try run.resumeUnfinished() }
+            if !paths.isEmpty { try run.take(paths) }
         }
         if let watch {
             try run.watch(folder: watch)
@@ -464,7 +465,7 @@ struct WorkerCommand: ParsableCommand {
         let run = IntakeRun(store: store, pipeline: pipeline, linker: linker, envelope: EnvelopeInfo(scannedBy: Store.currentLogin()), json: json)
         printError("worker \(run.reader) reading queued scans\(untilEmpty ? " until none is left" : " (Ctrl-C to stop)")")
         while true {
-            let scans = try store.claimScans(reader: run.reader, limit: max(1, batch), lease: lease)
+            let scans = try workflow { try store.claimScans(reader: run.reader, limit: max(1, batch), lease: lease) }
             if scans.isEmpty {
                 if untilEmpty, try store.unreadScans().all == 0 { break }
                 usleep(useconds_t(max(0.05, poll) * 1_000_000))

@@ -62,13 +62,18 @@ struct StoreOptions: ParsableArguments {
         return try PolicyFile.load(path: path)
     }
 
+    /// Opens the store for the login running lifecert, which must be one of its users (any role)
+    /// once it has users; each action then checks the role it needs.
     func openStore() throws -> Store {
         let policy = try loadPolicy()
+        let store: Store
         do {
-            return try Store(path: storePath, policy: policy)
+            store = try Store(path: storePath, policy: policy)
         } catch let e as StoreError {
             throw fail(e.description, .storeProblem)
         }
+        try workflow { try store.requireKnownUser(Store.currentLogin()) }
+        return store
     }
 }
 

@@ -191,6 +191,7 @@ extension Store {
     /// Starts a registry import of the file `fileName` whose content has the given SHA-256.
     public func beginRegistryImport(fileName: String, sha256: String, actor: String = Store.currentLogin()) throws -> RegistryImport {
         let id = try pool.write { db -> Int64 in
+            try requireRoleOrSetup(db, actor, action: "import the registry", allowed: [.admin])
             try db.cachedStatement(sql: """
                 INSERT INTO imports (kind, file_name, file_sha256, actor, started_at, status)
                 VALUES ('REGISTRY', ?, ?, ?, ?, 'RUNNING')

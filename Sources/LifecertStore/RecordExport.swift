@@ -27,6 +27,7 @@ extension Store {
     /// logged in `record_exports` with the range of record ids it covered and an audit event.
     public func exportRecords(since: LocalDate, format: String, by actor: String) throws -> RecordExport {
         try pool.write { db in
+            try requireRoleOrSetup(db, actor, action: "export certification records", allowed: [.admin])
             let sinceStamp = since.description
             let rows = try Row.fetchAll(db, sql: """
                 SELECT c.id FROM certification_records c WHERE substr(c.approved_at, 1, 10) >= ? ORDER BY c.id

@@ -36,8 +36,10 @@ extension Store {
     public static let scanLease: TimeInterval = 300
 
     /// Takes up to `limit` unread scans whose lease is free or has run out, oldest first.
-    public func claimScans(reader: String, limit: Int, lease: TimeInterval = Store.scanLease, now: Date = Date()) throws -> [ScanRecord] {
+    public func claimScans(reader: String, by actor: String = Store.currentLogin(), limit: Int, lease: TimeInterval = Store.scanLease,
+                           now: Date = Date()) throws -> [ScanRecord] {
         try pool.write { db in
+            try requireRoleOrSetup(db, actor, action: "read scans", allowed: Store.mailroomRoles)
             let stamp = Store.timestamp(now)
             let rows = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT * FROM scans WHERE read_at IS NULL AND (lease_until IS NULL OR lease_until <= ? OR lease_owner = ?)

@@ -120,16 +120,24 @@ public struct CaseLink: Sendable {
 public struct EnvelopeInfo: Sendable {
     public var receivedOn: LocalDate?
     public var postmarkCountry: String?
+    /// The login taking the scan in: the maker of its cases (maker–checker).
     public var scannedBy: String
+    /// Who operated the scanner, as told on the command line (kept in the audit log; never the maker).
+    public var operatorName: String?
 
-    public init(receivedOn: LocalDate? = nil, postmarkCountry: String? = nil, scannedBy: String) {
+    public init(receivedOn: LocalDate? = nil, postmarkCountry: String? = nil, scannedBy: String, operatorName: String? = nil) {
         self.receivedOn = receivedOn
         self.postmarkCountry = postmarkCountry
         self.scannedBy = scannedBy
+        self.operatorName = operatorName
     }
 }
 
 extension Store {
+    /// Who may take in scans and read them (a reviewer helping in the mailroom included; their
+    /// own scans they may then not approve).
+    public static let mailroomRoles: Set<Role> = [.clerk, .reviewer, .senior, .admin]
+
     public var archive: ScanArchive { ScanArchive(storePath: path) }
 
     /// The scan with this content hash, if it was archived before.
@@ -152,6 +160,9 @@ extension Store {
     ///   for any worker (`lifecert intake --queue`, `lifecert worker`).
     public func registerScan(bytes: [UInt8], sha256: String, originalName: String, mediaType: String?,
                              fileExtension: String, envelope: EnvelopeInfo, leaseTo: String? = nil) throws -> (ScanRecord, isNew: Bool) {
+        try pool.read { db in
+            try requireRoleOrSetup(db, envelope.scannedBy, action: "take in scans", allowed: Store.mailroomRoles)
+        }
         if let existing = try scan(sha256: sha256) { return (existing, false) }
         let archived = try archive.store(bytes, sha256: sha256, extension: fileExtension)
         return try pool.write { db in
@@ -168,7 +179,8 @@ extension Store {
                                  leaseTo.map { _ in Store.timestamp(Date().addingTimeInterval(Store.scanLease)) }])
             let id = db.lastInsertedRowID
             try appendEvent(db, actor: envelope.scannedBy, entity: "scan", entityID: String(id), action: "ARCHIVED",
-                            after: Store.json(["sha256": sha256, "name": originalName, "size": String(bytes.count)]), at: now)
+                            after: Store.json(["sha256": sha256, "name": originalName, "size": String(bytes.count),
+                                               "operator": envelope.operatorName ?? envelope.scannedBy]), at: now)
             let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM scans WHERE id = ?"), arguments: [id])!
             return (Self.scanRecord(row), true)
         }

@@ -117,6 +117,29 @@ extension Store {
         }
     }
 
+    /// Whether the store has no users yet: until its first administrator is added it is in setup,
+    /// and whoever can open the file may load the registry and take in scans (a one-person office
+    /// starting out). From the first user on, every action is checked against roles.
+    func inSetup(_ db: Database) throws -> Bool {
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM users")) == 0
+    }
+
+    /// ``requireRole(_:_:action:allowed:)``, except while the store is in setup (no users yet).
+    func requireRoleOrSetup(_ db: Database, _ login: String, action: String, allowed: Set<Role>) throws {
+        if try inSetup(db) { return }
+        _ = try requireRole(db, login, action: action, allowed: allowed)
+    }
+
+    /// Refuses a login that is not an active user of a store that has users (reading included:
+    /// the store holds personal data). Every command that opens a store asks this first.
+    public func requireKnownUser(_ login: String) throws {
+        try pool.read { db in
+            if try inSetup(db) { return }
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT active FROM users WHERE login = ?"), arguments: [login]),
+                  row["active"] as Bool else { throw WorkflowError.unknownUser(login) }
+        }
+    }
+
     func requireRole(_ db: Database, _ login: String, action: String, allowed: Set<Role>) throws -> Role {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT role, active FROM users WHERE login = ?"), arguments: [login]),
               let role = Role(rawValue: row["role"]), row["active"] as Bool else {

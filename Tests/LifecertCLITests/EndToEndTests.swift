@@ -80,5 +80,16 @@ struct EndToEndTests {
         #expect(rows.contains { $0.contains("900012591210") && $0.contains("2027-10-31") && $0.contains(",N,,N,") })
         #expect(rows.contains { $0.contains("900001853046") && $0.contains("2027-10-31") && $0.contains(",Y,2026-12-10,N,") })
         #expect(try ada.run(["audit", "verify", "--store", store]).status == 0)
+
+        // Once the store has users: an unknown login cannot even read, a reviewer cannot load the
+        // registry, and naming someone else as the scanner does not make them the maker.
+        let stranger = try as_("mallory").run(["cases", "--store", store])
+        #expect(stranger.status == 8 && stranger.stderr.contains("mallory is not a lifecert user"))
+        #expect(try rita.run(["registry", "import", repo.appendingPathComponent("samples/registry.csv").path, "--store", store]).status == 8)
+        let disguised = try rita.run(["intake", scan("scan-022-macao-faom.jpg"), "--scanned-by", "carl", "--store", store, "--forms", forms,
+                                      "--today", "2026-11-25", "--json"])
+        let disguisedCase = try #require((try JSONSerialization.jsonObject(with: Data(disguised.stdout.utf8)) as? [String: Any])?["case_id"] as? Int)
+        let selfApproval = try rita.run(["case", "approve", String(disguisedCase), "--store", store, "--today", "2026-11-25"])
+        #expect(selfApproval.status == 8 && selfApproval.stderr.contains("maker"))
     }
 }

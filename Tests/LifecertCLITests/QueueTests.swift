@@ -133,10 +133,10 @@ struct QueueTests {
         #expect(keys.contains("correct a field") && keys.contains("pick another candidate"))
         _ = try tmux(["send-keys", "-t", session, "Enter", "q", "q"])
         usleep(500_000)
-        let third = try cli.run(["case", "show", "3", "--store", store]).stdout
+        let third = try act("rita").run(["case", "show", "3", "--store", store]).stdout
         #expect(third.contains("FIELD_CORRECTED") && third.contains("FIRST_APPROVAL") && third.contains("corrected by hand"))
         // The store has it: the case approved, one record, written by rita.
-        let show = try cli.run(["case", "show", "1", "--store", store])
+        let show = try act("rita").run(["case", "show", "1", "--store", store])
         #expect(show.stdout.contains("APPROVED"))
         #expect(show.stdout.contains("rita  APPROVED"))
     }

@@ -28,8 +28,8 @@ func recipient(_ ssn: String, name: String = "陈大文", status: BenefitStatus 
               eligible: eligible, residence: "CA", lastCertifiedOn: lastCertified.map(day), phone: phone, office: "440100")
 }
 
-func load(_ store: Store, _ recipients: [Recipient]) throws -> RegistryImportCounts {
-    let run = try store.beginRegistryImport(fileName: "test.csv", sha256: "0", actor: "tester")
+func load(_ store: Store, _ recipients: [Recipient], as actor: String = "tester") throws -> RegistryImportCounts {
+    let run = try store.beginRegistryImport(fileName: "test.csv", sha256: "0", actor: actor)
     try run.upsert(recipients)
     try run.finish(encoding: "UTF-8")
     return run.counts

@@ -138,7 +138,7 @@ import Testing
     @Test func eightReviewersApprovingAtOnceApproveEachCaseExactlyOnce() throws {
         for i in 0..<6 { try store.addUser("rev\(i)", role: .reviewer, by: "ada") }
         let reviewers = ["rita", "rob"] + (0..<6).map { "rev\($0)" }
-        _ = try load(store, (0..<80).map { recipient("R\($0)", id: "Q\($0)") })
+        _ = try load(store, (0..<80).map { recipient("R\($0)", id: "Q\($0)") }, as: "ada")
         let ids = try (0..<80).map { try openCase(ssn: "R\($0)") }
         let ok = Counter()
         DispatchQueue.concurrentPerform(iterations: reviewers.count) { r in
@@ -150,6 +150,24 @@ import Testing
         let records = try store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM certification_records") }
         #expect(records == ids.count)
         #expect(try ids.allSatisfy { try state($0) == "APPROVED" })
+    }
+
+    @Test func onceAStoreHasUsersOnlyTheRightRolesLoadTheRegistryScanAndExport() throws {
+        // rita (reviewer) may not load the registry; an unknown login may not take in a scan.
+        #expect(throws: WorkflowError.notAllowed(user: "rita", role: "reviewer", action: "import the registry")) {
+            _ = try load(store, [recipient("X1")], as: "rita")
+        }
+        #expect(throws: WorkflowError.unknownUser("mallory")) {
+            _ = try store.registerScan(bytes: [1, 2, 3], sha256: String(repeating: "a", count: 64), originalName: "x.png", mediaType: nil,
+                                       fileExtension: "png", envelope: EnvelopeInfo(scannedBy: "mallory"))
+        }
+        #expect(throws: WorkflowError.notAllowed(user: "carl", role: "clerk", action: "export certification records")) {
+            _ = try store.exportRecords(since: day("2026-01-01"), format: "csv", by: "carl")
+        }
+        #expect(throws: WorkflowError.unknownUser("mallory")) { try store.requireKnownUser("mallory") }
+        try store.requireKnownUser("carl")
+        #expect(throws: WorkflowError.unknownUser("mallory")) { _ = try store.claimScans(reader: "r", by: "mallory", limit: 1) }
+        _ = try load(store, [recipient("X1")], as: "ada")
     }
 
     @Test func theDatabaseRefusesAStateChangeTheStateMachineDoesNotAllow() throws {
@@ -198,7 +216,7 @@ import Testing
     }
 
     @Test func claimNextHandsEachReviewerADifferentCaseAndSkipsTheirOwn() throws {
-        _ = try load(store, (0..<3).map { recipient("N\($0)", id: "M\($0)") })
+        _ = try load(store, (0..<3).map { recipient("N\($0)", id: "M\($0)") }, as: "ada")
         let mine = try openCase(by: "rita", ssn: "N0")
         let a = try openCase(ssn: "N1"), b = try openCase(ssn: "N2")
         let today = day("2026-11-25")
