@@ -20,7 +20,7 @@ extension WorkflowError {
 
 struct UsersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "users", abstract: "Who may use lifecert, and as what.", subcommands: [Add.self, List.self])
+        commandName: "users", abstract: "Who may use lifecert, and as what.", subcommands: [Add.self, List.self, SetRole.self, Deactivate.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -38,6 +38,32 @@ struct UsersCommand: ParsableCommand {
             let store = try options.openStore()
             try workflow { try store.addUser(login, role: r, displayName: name, by: Store.currentLogin()) }
             print("\(login) is now \(r == .admin || r == .auditor ? "an" : "a") \(r.rawValue)")
+        }
+    }
+
+    struct SetRole: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "set-role", abstract: "Change a user's role (an administrator only; audited).")
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "The user's login.") var login: String
+        @Option(help: "clerk, reviewer, senior, admin or auditor.") var role: String
+        func run() throws {
+            guard let r = Role(rawValue: role.lowercased()), r != .system else {
+                throw fail("--role \(role) is not a role: use clerk, reviewer, senior, admin or auditor", .failure)
+            }
+            let store = try options.openStore()
+            try workflow { try store.setRole(login, to: r, by: Store.currentLogin()) }
+            print("\(login) is now \(r == .admin || r == .auditor ? "an" : "a") \(r.rawValue)")
+        }
+    }
+
+    struct Deactivate: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop a user from using lifecert (an administrator only; audited; nothing is deleted).")
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "The user's login.") var login: String
+        func run() throws {
+            let store = try options.openStore()
+            try workflow { try store.deactivateUser(login, by: Store.currentLogin()) }
+            print("\(login) can no longer use lifecert; their claims are released")
         }
     }
 

@@ -37,6 +37,7 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
     case firstUserMustBeAdmin(String)
     case badCorrection(field: String, expected: String)
     case claimFirst(case: Int64)
+    case lastAdministrator(String)
 
     public var description: String {
         switch self {
@@ -70,6 +71,8 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
             return "the new value of \(f) is not accepted: \(e)"
         case .claimFirst(let id):
             return "claim case \(id) first (lifecert case claim \(id)): a correction is made by the reviewer holding the case"
+        case .lastAdministrator(let u):
+            return "\(u) is the store's last active administrator: add another administrator first"
         }
     }
 }
@@ -107,6 +110,45 @@ extension Store {
                            arguments: [login, role.rawValue, displayName, now, actor])
             try appendEvent(db, actor: actor, entity: "user", entityID: login, action: "USER_ADDED",
                             after: Store.json(["role": role.rawValue]), at: now)
+        }
+    }
+
+    /// Changes a user's role (an administrator only; audited with the role before and after). The
+    /// store's last active administrator cannot be demoted.
+    public func setRole(_ login: String, to role: Role, by actor: String) throws {
+        guard role != .system else { throw WorkflowError.notAllowed(user: actor, role: "admin", action: "make users system users") }
+        try pool.write { db in
+            _ = try requireRole(db, actor, action: "change roles", allowed: [.admin])
+            guard let before = try String.fetchOne(db.cachedStatement(sql: "SELECT role FROM users WHERE login = ?"), arguments: [login]) else {
+                throw WorkflowError.unknownUser(login)
+            }
+            guard before != role.rawValue else { return }
+            if before == Role.admin.rawValue, try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM users WHERE role = 'admin' AND active = 1")) == 1 {
+                throw WorkflowError.lastAdministrator(login)
+            }
+            try db.cachedStatement(sql: "UPDATE users SET role = ? WHERE login = ?").execute(arguments: [role.rawValue, login])
+            try appendEvent(db, actor: actor, entity: "user", entityID: login, action: "ROLE_CHANGED",
+                            before: Store.json(["role": before]), after: Store.json(["role": role.rawValue]))
+        }
+    }
+
+    /// Deactivates a user (an administrator only; audited): from then on their login is refused.
+    /// Nothing of theirs is deleted. The last active administrator cannot be deactivated.
+    public func deactivateUser(_ login: String, by actor: String) throws {
+        try pool.write { db in
+            _ = try requireRole(db, actor, action: "deactivate users", allowed: [.admin])
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT role, active FROM users WHERE login = ?"), arguments: [login]) else {
+                throw WorkflowError.unknownUser(login)
+            }
+            guard row["active"] as Bool else { return }
+            if (row["role"] as String) == Role.admin.rawValue,
+               try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM users WHERE role = 'admin' AND active = 1")) == 1 {
+                throw WorkflowError.lastAdministrator(login)
+            }
+            try db.cachedStatement(sql: "UPDATE users SET active = 0 WHERE login = ?").execute(arguments: [login])
+            try db.cachedStatement(sql: "UPDATE cases SET claimed_by = NULL, claim_until = NULL WHERE claimed_by = ?").execute(arguments: [login])
+            try appendEvent(db, actor: actor, entity: "user", entityID: login, action: "USER_DEACTIVATED",
+                            before: Store.json(["active": "1"]), after: Store.json(["active": "0"]))
         }
     }
 

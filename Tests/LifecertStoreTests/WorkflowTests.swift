@@ -170,6 +170,39 @@ import Testing
         _ = try load(store, [recipient("X1")], as: "ada")
     }
 
+    @Test func roleChangesAndDeactivationsAreAdministratorsOnlyAndAudited() throws {
+        #expect(throws: WorkflowError.notAllowed(user: "rita", role: "reviewer", action: "change roles")) {
+            try store.setRole("rob", to: .senior, by: "rita")
+        }
+        try store.setRole("rob", to: .senior, by: "ada")
+        #expect(try store.users().first { $0.login == "rob" }?.role == "senior")
+        let change = try #require(try store.events(entity: "user", id: "rob").last)
+        #expect(change.action == "ROLE_CHANGED" && change.before?.contains("reviewer") == true && change.after?.contains("senior") == true)
+        #expect(throws: WorkflowError.lastAdministrator("ada")) { try store.setRole("ada", to: .reviewer, by: "ada") }
+        #expect(throws: WorkflowError.lastAdministrator("ada")) { try store.deactivateUser("ada", by: "ada") }
+        let id = try openCase()
+        try store.claim(caseID: id, by: "rita")
+        try store.deactivateUser("rita", by: "ada")
+        #expect(throws: WorkflowError.unknownUser("rita")) { try store.requireKnownUser("rita") }
+        #expect(throws: WorkflowError.unknownUser("rita")) { try store.approve(caseID: id, by: "rita", passedOn: day("2026-11-25")) }
+        // Her claim went with her: another reviewer may take the case.
+        try store.claim(caseID: id, by: "sam")
+        #expect(try store.events(entity: "user", id: "rita").last?.action == "USER_DEACTIVATED")
+        #expect(try store.verifyAuditChain() == nil)
+    }
+
+    @Test func theStoreAndTheArchiveAreReadableByOwnerAndGroupOnly() throws {
+        let (scan, _) = try store.registerScan(bytes: Array("scan".utf8), sha256: String(repeating: "b", count: 64), originalName: "x.png",
+                                               mediaType: nil, fileExtension: "png", envelope: EnvelopeInfo(scannedBy: "carl"))
+        func mode(_ path: String) throws -> Int {
+            ((try FileManager.default.attributesOfItem(atPath: path))[.posixPermissions] as? NSNumber)?.intValue ?? -1
+        }
+        #expect(try mode(store.path) & 0o007 == 0)
+        #expect(try mode(scan.archivePath) == 0o440)
+        #expect(try mode((scan.archivePath as NSString).deletingLastPathComponent) & 0o007 == 0)
+        #expect(try mode(store.archive.root) & 0o007 == 0)
+    }
+
     @Test func theDatabaseRefusesAStateChangeTheStateMachineDoesNotAllow() throws {
         let id = try openCase()
         try store.approve(caseID: id, by: "rob", passedOn: day("2026-11-25"))
