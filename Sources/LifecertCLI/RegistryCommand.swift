@@ -66,7 +66,7 @@ struct RegistryCommand: ParsableCommand {
                         switch row {
                         case .recipient(let line, let r, let w):
                             pending.append(r)
-                            for t in w { warnings.append((line, "ssn \(r.ssn): \(t)")) }
+                            for t in w { warnings.append((line, "ssn \(IdentityNumbers.mask(r.ssn)): \(t)")) }
                         case .rejected(let line, let reasons):
                             run.reject()
                             rejected.append((line, reasons))
@@ -287,7 +287,7 @@ struct RegistryCommand: ParsableCommand {
                 for r in list {
                     let p = r.recipient
                     let fix = Self.correction(p).map { "  [\($0)]" } ?? ""
-                    print("  \(r.validUntil!)  \(p.ssn)  \(p.name)  \(p.phone ?? "(no phone)")  office \(p.office)\(fix)")
+                    print("  \(r.validUntil!)  \(IdentityNumbers.mask(p.ssn))  \(p.name)  \(p.phone ?? "(no phone)")  office \(p.office)\(fix)")
                 }
             }
         }
@@ -335,7 +335,7 @@ struct RegistryCommand: ParsableCommand {
                 print("\(formatCount(all.count)) recipient(s) still paid whose certification lapsed by \(m) (reason code \(code))\(list.count < all.count ? "; first \(list.count) shown" : ""):")
                 for r in list {
                     let p = r.recipient
-                    print("  suspend from \(r.suspendedFrom!)  \(p.ssn)  \(p.name)  last certified \(r.lastCertifiedOn?.description ?? "?")  office \(p.office)")
+                    print("  suspend from \(r.suspendedFrom!)  \(IdentityNumbers.mask(p.ssn))  \(p.name)  last certified \(r.lastCertifiedOn?.description ?? "?")  office \(p.office)")
                 }
             }
             if withoutDate > 0 {

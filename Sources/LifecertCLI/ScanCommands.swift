@@ -342,7 +342,7 @@ final class IntakeRun {
                     o["flags"] = ((o["flags"] as? [Any]) ?? []) + l.flagsJSON()
                     decision = l.match.decision
                     switch l.match.decision {
-                    case .auto: matchLine = "  → \(l.match.ssn!) (auto, \(MatchScore.format(l.match.score ?? 0)))"
+                    case .auto: matchLine = "  → \(IdentityNumbers.mask(l.match.ssn!)) (auto, \(MatchScore.format(l.match.score ?? 0)))"
                     case .review: matchLine = "  → review (\(l.match.candidates.count) candidate(s))"
                     case .none: matchLine = "  → no match"
                     }
@@ -549,7 +549,7 @@ struct CasesCommand: ParsableCommand {
                     line += "  " + summaryLine(obj)
                 }
                 switch c.matchDecision {
-                case "auto": line += "  → \(c.recipientSSN ?? "?")"
+                case "auto": line += "  → \(c.recipientSSN.map(IdentityNumbers.mask) ?? "?")"
                 case "review": line += "  → for review"
                 case "none": line += "  → no match"
                 default: break

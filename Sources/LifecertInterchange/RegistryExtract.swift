@@ -130,7 +130,7 @@ public final class RegistryExtract: Sequence, IteratorProtocol {
             if ssn.count > 32 || !ssn.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
                 reasons.append("ssn '\(ssn.prefix(40))' must be 1–32 letters and digits")
             } else if let earlier = seenSSN[ssn] {
-                reasons.append("ssn \(ssn) already appeared on line \(earlier) of this file")
+                reasons.append("ssn \(IdentityNumbers.mask(ssn)) already appeared on line \(earlier) of this file")
             }
         }
         let name = required("name")

@@ -47,5 +47,14 @@ import Testing
         #expect(sms.count + fix.count == everyone && !sms.isEmpty && !fix.isEmpty)
         #expect(sms.allSatisfy { $0.first == "+" })   // a phone number is not mangled by formula neutralising
         #expect(fix.allSatisfy { $0.contains("no phone") || $0.contains("18-digit") })
+
+        // Lists on screen carry identity numbers and SSNs masked (the CSV files above are for the
+        // office's own systems and keep them whole).
+        let unmasked = #"(?<![0-9*])[0-9]{11,17}[0-9X](?![0-9])"#
+        for args in [["cases", "--limit", "300"], ["registry", "due", "--within", "60d"], ["registry", "overdue", "--month", "2026-12"]] {
+            let out = try cli.run(args + ["--store", store, "--today", "2026-11-25"])
+            #expect(out.status == 0)
+            #expect(out.stdout.range(of: unmasked, options: .regularExpression) == nil, "\(args[0]) shows a whole number")
+        }
     }
 }
