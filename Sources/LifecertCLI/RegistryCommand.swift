@@ -263,7 +263,7 @@ struct RegistryCommand: ParsableCommand {
                     } else {
                         sent += 1
                         let message = "【社会保险】\(p.name)您好：您的养老待遇领取资格认证将于\(until)到期，请在到期前完成认证，以免暂停发放。"
-                        send += [p.phone ?? "", p.ssn, p.name, until, message].map(csvField).joined(separator: ",") + "\n"
+                        send += ([csvPhone(p.phone ?? "")] + [p.ssn, p.name, until, message].map(csvField)).joined(separator: ",") + "\n"
                     }
                 }
                 do {

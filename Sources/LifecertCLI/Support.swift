@@ -160,14 +160,21 @@ func printJSON(_ value: Any) {
 /// (a leading `=`, `+`, `-`, `@`, tab or CR gets a `'` in front).
 func csvField(_ s: String) -> String {
     var v = s
-    // A value a spreadsheet would run as a formula is neutralised with a leading apostrophe; a
-    // number or phone number (digits, spaces, + - ( ) only) cannot call anything and stays as it is.
-    let harmless = !v.isEmpty && v.allSatisfy { $0.isASCII && ($0.isNumber || " +-().".contains($0)) }
-    if let f = v.first, "=+-@\t\r".contains(f), !harmless { v = "'" + v }
+    // A value a spreadsheet would read as a formula is neutralised with a leading apostrophe
+    // (OWASP's advice for CSV injection), a phone number "+852 …" included: the apostrophe does
+    // not show in the spreadsheet. Files for machines, not spreadsheets, use `csvPhone`.
+    if let f = v.first, "=+-@\t\r".contains(f) { v = "'" + v }
     if v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
         return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
     return v
+}
+
+/// A phone number for a file an SMS gateway reads: kept as it is when it holds only digits,
+/// spaces and `+-().` (nothing a spreadsheet could run), else neutralised like any field.
+func csvPhone(_ s: String) -> String {
+    let plain = !s.isEmpty && s.allSatisfy { $0.isASCII && ($0.isNumber || " +-().".contains($0)) } && s.contains(where: \.isNumber)
+    return plain ? s : csvField(s)
 }
 
 func formatCount(_ n: Int) -> String {

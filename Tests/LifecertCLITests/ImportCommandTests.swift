@@ -45,7 +45,7 @@ import Testing
         let sms = try String(contentsOfFile: dir.path("sms.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
         let fix = try String(contentsOfFile: dir.path("fix.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
         #expect(sms.count + fix.count == everyone && !sms.isEmpty && !fix.isEmpty)
-        #expect(sms.allSatisfy { $0.first == "+" })   // a phone number is not mangled by formula neutralising
+        #expect(sms.allSatisfy { $0.first == "+" })   // the SMS gateway's file keeps phone numbers plain
         #expect(fix.allSatisfy { $0.contains("no phone") || $0.contains("18-digit") })
 
         // Lists on screen carry identity numbers and SSNs masked (the CSV files above are for the
@@ -56,5 +56,33 @@ import Testing
             #expect(out.status == 0)
             #expect(out.stdout.range(of: unmasked, options: .regularExpression) == nil, "\(args[0]) shows a whole number")
         }
+    }
+
+    @Test func spreadsheetExportsNeutraliseFormulas() throws {
+        let dir = Scratch()
+        let store = dir.path("s.db")
+        // A registry row and a batch row that would run in a spreadsheet.
+        let registry = dir.path("r.csv")
+        try """
+            ssn,name,name_latin,sex,birth_date,id_type,id_number,benefit_type,benefit_status,eligible,residence,last_certified_on,phone,office
+            900000000001,"=HYPERLINK(""http://x"",""y"")",@SUM(A1),M,1949-12-31,CN_RIC,11010519491231002X,ENTERPRISE_PENSION,NORMAL,Y,CA,2025-12-05,+1 604 555 0101,440100
+
+            """.write(toFile: registry, atomically: true, encoding: .utf8)
+        #expect(try cli.run(["registry", "import", registry, "--store", store]).status == 0)
+        let due = try cli.run(["registry", "due", "--within", "60d", "--csv", "--store", store, "--today", "2026-11-25"]).stdout
+        let row = try #require(due.split(separator: "\n").dropFirst().first.map(String.init))
+        #expect(row.contains(#""'=HYPERLINK(""http://x"",""y"")""#) && row.contains(",'@SUM(A1),"), "\(row)")
+        #expect(row.contains(",'+1 604 555 0101,"))   // neutralised too; the SMS gateway's file keeps it plain
+        #expect(try cli.run(["users", "add", Store.currentLogin(), "--role", "admin", "--store", store]).status == 0)
+        let batch = dir.path("b.csv")
+        try """
+            batch_id,record_id,channel,mission,name,sex,birth_date,id_type,id_number,passport_number,certified_at,certificate_no
+            -2+3,=cmd|' /C calc'!A0,CONSULAR_APP,m,王秀英,M,1949-12-31,CN_RIC,11010519491231002X,,2026-10-01T10:00:00Z,
+
+            """.write(toFile: batch, atomically: true, encoding: .utf8)
+        #expect(try cli.run(["import", "consular", batch, "--store", store, "--today", "2026-11-25", "--report", dir.path("rep.csv")]).status == 0)
+        let report = try String(contentsOfFile: dir.path("rep.csv"), encoding: .utf8)
+        #expect(report.contains(",'=cmd|' /C calc'!A0,"), "\(report)")
+        #expect(report.contains("\n2,'-2+3,"))
     }
 }
