@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 
 /// Runs the built `lifecert` and `lifecert-samples` binaries as a user would, capturing their output.
 struct CommandRunner {
@@ -67,4 +68,13 @@ final class Scratch {
     }
     deinit { try? FileManager.default.removeItem(at: url) }
     func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+}
+
+/// A GRDB configuration for a test that reads a store while lifecert processes write it (or were
+/// just killed mid-write): it waits for their locks, as lifecert itself does, instead of failing
+/// with "database is locked" while the next opener recovers the WAL.
+func patientReader() -> Configuration {
+    var c = Configuration()
+    c.busyMode = .timeout(30)
+    return c
 }

@@ -32,7 +32,7 @@ import Testing
             approved += o["approved"] as? Int ?? 0
         }
         #expect(approved == 2000)
-        let db = try DatabaseQueue(path: store)
+        let db = try DatabaseQueue(path: store, configuration: patientReader())
         func count(_ sql: String) throws -> Int { try db.read { try Int.fetchOne($0, sql: sql) ?? -1 } }
         #expect(try count("SELECT count(*) FROM certification_records") == 2000)
         #expect(try count("SELECT count(*) FROM case_approvals") == 2000)

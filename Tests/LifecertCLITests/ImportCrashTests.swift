@@ -33,7 +33,7 @@ import Testing
 
     /// The rows that must be the same after a clean run and after crashes (timestamps and hashes aside).
     func dump(_ path: String) throws -> [String] {
-        let db = try DatabaseQueue(path: path)
+        let db = try DatabaseQueue(path: path, configuration: patientReader())
         return try db.read { db in
             var out: [String] = []
             for (table, sql) in [
@@ -66,7 +66,7 @@ import Testing
         // Each run is killed at a random moment after it has committed at least one more chunk
         // than the run before (so every kill lands mid-import, however slow the machine is).
         func committed() throws -> Int {
-            try DatabaseQueue(path: crashed).read { db in
+            try DatabaseQueue(path: crashed, configuration: patientReader()).read { db in
                 try Int.fetchOne(db, sql: "SELECT committed_line FROM imports WHERE kind = 'CONSULAR'") ?? 0
             }
         }
@@ -95,7 +95,7 @@ import Testing
             if finishedEarly > 0 { break }
         }
         // The kills landed mid-import: some rows committed, the import not finished.
-        let position = try DatabaseQueue(path: crashed).read { db in
+        let position = try DatabaseQueue(path: crashed, configuration: patientReader()).read { db in
             try Row.fetchOne(db, sql: "SELECT status, committed_line FROM imports WHERE kind = 'CONSULAR'")
         }
         print("import killed \(kills) times (\(finishedEarly) run(s) ended before the kill); committed up to line \(position?["committed_line"] ?? 0) of 3001")

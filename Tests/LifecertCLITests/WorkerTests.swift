@@ -43,7 +43,7 @@ import Testing
         let doomed = try worker()
         let others = try [worker(), worker()]
         // Kill the first worker once some scans are read: it dies holding leases.
-        let db = try DatabaseQueue(path: store)
+        let db = try DatabaseQueue(path: store, configuration: patientReader())
         func count(_ sql: String) throws -> Int { try db.read { try Int.fetchOne($0, sql: sql) ?? -1 } }
         let doomedLeases = "SELECT count(*) FROM scans WHERE read_at IS NULL AND lease_owner LIKE '%:\(doomed.processIdentifier)'"
         var waited = 0
