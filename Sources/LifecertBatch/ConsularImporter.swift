@@ -61,7 +61,7 @@ public final class ConsularImporter: Sendable {
 
         let timing = ProcessInfo.processInfo.environment["LIFECERT_TIMING"] == "1"
         var decideSeconds = 0.0, waitSeconds = 0.0
-        let commitSeconds = Failure()
+        let commitSeconds = Stopwatch()
         func flush() throws {
             guard !chunk.isEmpty else { return }
             let items = chunk
@@ -150,7 +150,7 @@ public final class ConsularImporter: Sendable {
             }
             let link = CaseLink(decision: linked.match.decision.rawValue, recipientSSN: linked.match.decision == .auto ? linked.match.ssn : nil,
                                 proposedSSN: linked.match.decision == .review ? linked.match.ssn : nil, certificateNo: r.certificateNo,
-                                matchJSON: Self.json(linked.matchJSON()), flagsJSON: Self.json(linked.flagsJSON()))
+                                matchJSON: JSONText.encode(linked.matchJSON()), flagsJSON: JSONText.encode(linked.flagsJSON()))
             let auto = policy.batchAutoApproveChannels.contains(r.channel) && linked.match.decision == .auto && linked.flags.isEmpty
             var why: [String] = []
             if !policy.batchAutoApproveChannels.contains(r.channel) {
@@ -171,13 +171,9 @@ public final class ConsularImporter: Sendable {
                 "flags": [] as [Any],
             ]
             return BatchLine(line: r.line, batchID: r.batchID, recordID: r.recordID,
-                             content: .row(canonical: r.canonical, channel: r.channel, fieldsJSON: Self.json(fields), link: link,
+                             content: .row(canonical: r.canonical, channel: r.channel, fieldsJSON: JSONText.encode(fields), link: link,
                                            autoApprove: auto, queueReason: why.joined(separator: "; ")))
         }
-    }
-
-    static func json(_ v: Any) -> String {
-        JSONText.encode(v)
     }
 }
 
@@ -187,6 +183,11 @@ final class Failure: @unchecked Sendable {
     private var stored: (any Error)?
     func set(_ e: any Error) { lock.lock(); if stored == nil { stored = e }; lock.unlock() }
     var error: (any Error)? { lock.lock(); defer { lock.unlock() }; return stored }
+}
+
+/// Seconds added up across threads (`LIFECERT_TIMING=1`).
+final class Stopwatch: @unchecked Sendable {
+    private let lock = NSLock()
     private var total = 0.0
     func add(_ s: Double) { lock.lock(); total += s; lock.unlock() }
     var seconds: Double { lock.lock(); defer { lock.unlock() }; return total }

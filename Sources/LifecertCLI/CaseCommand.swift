@@ -147,7 +147,6 @@ struct CaseCommand: ParsableCommand {
                 throw fail("--field \(field) cannot be corrected: use one of \(CorrectableField.allCases.map(\.rawValue).joined(separator: ", "))", .failure)
             }
             let store = try options.openStore()
-            let today = try options.todayDate()
             let actor = Store.currentLogin()
             let before = try workflow { try store.correctField(caseID: caseID, field: f, value: value, reason: reason, by: actor) }
             print("case \(caseID): \(f.rawValue) corrected (was \(f == .id ? "an identity number" : before ?? "empty")); it now needs a senior's approval")

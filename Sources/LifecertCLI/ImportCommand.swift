@@ -29,8 +29,6 @@ struct ImportCommand: ParsableCommand {
         @Argument(help: "The batch file.") var file: String
         @Option(help: ArgumentHelp("Where to write the report (default: FILE.report.csv beside the store).", valueName: "file"))
         var report: String?
-        @Option(help: ArgumentHelp("The folder of form templates (unused by batches; kept for symmetry).", visibility: .hidden))
-        var forms: String?
         @Option(help: ArgumentHelp("Rows per transaction.", visibility: .hidden)) var chunk = 1000
         @Option(help: "Matching threads (default: one per core).") var workers: Int?
 

@@ -83,10 +83,7 @@ func documentJSON(file: String, outcome: FileOutcome, document: FoundDocument?) 
     return o
 }
 
-func compactJSON(_ value: Any) -> String {
-    let data = try! JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])
-    return String(decoding: data, as: UTF8.self)
-}
+func compactJSON(_ value: Any) -> String { JSONText.encode(value) }
 
 /// What the store keeps of a match on its case.
 func caseLink(_ l: LinkedCertificate, certificateNo: String?) -> CaseLink {
@@ -319,10 +316,10 @@ final class IntakeRun {
             let scan = scanFor(outcome.path)
             // A queued scan is read from the archive; it is shown by the name it was scanned under.
             let shown = outcome.path == scan.archivePath ? scan.originalName : outcome.path
-            var specs: [NewScanCase] = []
+            var specs: [NewCase] = []
             var outputs: [(json: [String: Any], line: String, decision: MatchDecision?)] = []
             if let e = outcome.error {
-                specs.append(NewScanCase(state: "UNREADABLE", kind: nil, form: nil, fieldsJSON: nil, reason: e.description, link: nil, ocrText: nil))
+                specs.append(NewCase(state: "UNREADABLE", kind: nil, form: nil, fieldsJSON: nil, reason: e.description, link: nil, ocrText: nil))
                 outputs.append((documentJSON(file: shown, outcome: outcome, document: nil), "UNREADABLE — \(e)", nil))
             }
             for d in outcome.documents {
@@ -347,7 +344,7 @@ final class IntakeRun {
                     case .none: matchLine = "  → no match"
                     }
                 }
-                specs.append(NewScanCase(state: state, kind: kind, form: d.template?.id, fieldsJSON: fields, reason: nil, link: link,
+                specs.append(NewCase(state: state, kind: kind, form: d.template?.id, fieldsJSON: fields, reason: nil, link: link,
                                          ocrText: compactJSON(ReviewText.json(d))))
                 outputs.append((o, "\(summaryLine(o))\(matchLine)", decision))
             }

@@ -128,7 +128,7 @@ extension Store {
                         flags.append(["code": "batch_conflict", "field": NSNull(), "severity": "fraud",
                                       "message": "batch_id \(l.batchID ?? "") record_id \(l.recordID ?? "") was imported before (\(where_)) with other content; the earlier row stands"])
                         var conflictLink = link
-                        conflictLink.flagsJSON = String(decoding: try JSONSerialization.data(withJSONObject: flags, options: [.sortedKeys]), as: UTF8.self)
+                        conflictLink.flagsJSON = JSONText.encode(flags)
                         let id = try insertBatchCase(db, importID: importID, line: l.line, channel: channel, fieldsJSON: fieldsJSON,
                                                      link: conflictLink, actor: actor, stamp: stamp)
                         try outcome(l, "CONFLICT", case: id, "the same batch_id and record_id were imported before (\(where_)) with other content: the earlier row and its record are kept; this one is queued for a reviewer")
@@ -164,12 +164,8 @@ extension Store {
                     }
                 }
             }
-            try db.cachedStatement(sql: """
-                UPDATE imports SET committed_line = ?, inserted = (SELECT count(*) FROM import_rows WHERE import_id = ? AND outcome IN ('APPROVED', 'QUEUED', 'CONFLICT')),
-                    unchanged = (SELECT count(*) FROM import_rows WHERE import_id = ? AND outcome = 'DUPLICATE'),
-                    rejected = (SELECT count(*) FROM import_rows WHERE import_id = ? AND outcome = 'REJECTED')
-                WHERE id = ?
-                """).execute(arguments: [throughLine, importID, importID, importID, importID])
+            // The per-line outcomes are the counts; they are summed once, when the import finishes.
+            try db.cachedStatement(sql: "UPDATE imports SET committed_line = ? WHERE id = ?").execute(arguments: [throughLine, importID])
         }
     }
 
@@ -187,28 +183,27 @@ extension Store {
 
     func insertBatchCase(_ db: Database, importID: Int64, line: Int, channel: CertificationChannel, fieldsJSON: String,
                          link: CaseLink, actor: String, stamp: String) throws -> Int64 {
-        let state = link.decision == "auto" ? "MATCHED" : "NEEDS_MATCH"
-        try db.cachedStatement(sql: """
-            INSERT INTO cases (import_id, source_row, state, kind, form, fields, created_by, created_at, updated_at,
-                               recipient_ssn, certificate_no, match_decision, match, link_flags)
-            VALUES (?, ?, ?, 'batch', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [importID, String(line), state, channel.rawValue, fieldsJSON, actor, stamp, stamp,
-                             link.recipientSSN, link.certificateNo, link.decision, link.matchJSON, link.flagsJSON])
-        let id = db.lastInsertedRowID
-        var after = ["state": state, "kind": "batch", "channel": channel.rawValue, "import": String(importID), "line": String(line), "match": link.decision]
-        if let ssn = link.recipientSSN ?? link.proposedSSN { after["recipient"] = ssn }
-        try appendEvent(db, actor: actor, entity: "case", entityID: String(id), action: "OPENED", after: Store.json(after), at: stamp)
-        return id
+        try insertCase(db, NewCase(state: link.decision == "auto" ? "MATCHED" : "NEEDS_MATCH", kind: "batch", form: channel.rawValue,
+                                   fieldsJSON: fieldsJSON, reason: nil, link: link, ocrText: nil),
+                       from: .batchRow(importID: importID, line: line, channel: channel), actor: actor, at: stamp)
     }
 
     /// Marks an import finished (the file read to its end).
     public func finishConsularImport(_ importID: Int64, encoding: String?, actor: String) throws {
         try pool.write { db in
             let now = Store.timestamp()
-            try db.cachedStatement(sql: "UPDATE imports SET status = 'DONE', finished_at = ?, encoding = ? WHERE id = ?").execute(arguments: [now, encoding, importID])
-            let counts = try Row.fetchAll(db.cachedStatement(sql: "SELECT outcome, count(*) AS n FROM import_rows WHERE import_id = ? GROUP BY outcome"), arguments: [importID])
+            let counts = try Row.fetchAll(db.cachedStatement(sql: "SELECT outcome, count(*) AS n FROM import_rows WHERE import_id = ? GROUP BY outcome"),
+                                          arguments: [importID])
             var after: [String: String] = [:]
-            for r in counts { after[(r["outcome"] as String).lowercased()] = String(r["n"] as Int) }
+            var n: [String: Int] = [:]
+            for r in counts {
+                after[(r["outcome"] as String).lowercased()] = String(r["n"] as Int)
+                n[r["outcome"]] = r["n"]
+            }
+            try db.cachedStatement(sql: """
+                UPDATE imports SET status = 'DONE', finished_at = ?, encoding = ?, inserted = ?, unchanged = ?, rejected = ? WHERE id = ?
+                """).execute(arguments: [now, encoding, n["APPROVED", default: 0] + n["QUEUED", default: 0] + n["CONFLICT", default: 0],
+                                         n["DUPLICATE", default: 0], n["REJECTED", default: 0], importID])
             try appendEvent(db, actor: actor, entity: "import", entityID: String(importID), action: "IMPORT_FINISHED", after: Store.json(after), at: now)
         }
     }

@@ -159,7 +159,7 @@ extension Store {
             var corrections = reading["corrections"] as? [[String: Any]] ?? []
             corrections.append(["field": field.rawValue, "before": before ?? NSNull(), "after": newValue, "by": actor, "reason": reason])
             reading["corrections"] = corrections
-            let json = String(decoding: try JSONSerialization.data(withJSONObject: reading, options: [.sortedKeys]), as: UTF8.self)
+            let json = JSONText.encode(reading)
             let stamp = Store.timestamp(now)
             try db.execute(sql: "UPDATE cases SET fields = ?, fields_corrected = 1, updated_at = ? WHERE id = ?",
                            arguments: [json, stamp, caseID])

@@ -3,7 +3,7 @@ import GRDB
 import LifecertDomain
 
 /// A case to open for a scan once it has been read: one per certificate found, or one UNREADABLE.
-public struct NewScanCase: Sendable {
+public struct NewCase: Sendable {
     public var state: String
     public var kind: String?
     public var form: String?
@@ -72,32 +72,14 @@ extension Store {
     ///
     /// - Returns: the new case ids, or nil when the scan was already read (by another reader that
     ///   took it over after this one's lease ran out): nothing is written then.
-    public func openCasesForScan(_ scanID: Int64, cases: [NewScanCase], actor: String) throws -> [Int64]? {
+    public func openCasesForScan(_ scanID: Int64, cases: [NewCase], actor: String) throws -> [Int64]? {
         try pool.write { db in
             let readAt = try Row.fetchOne(db.cachedStatement(sql: "SELECT read_at FROM scans WHERE id = ?"), arguments: [scanID])
             guard let readAt else { throw StoreError.unknownScan(scanID) }
             if (readAt["read_at"] as String?) != nil { return nil }
             let now = Store.timestamp()
-            var ids: [Int64] = []
-            for c in cases {
-                try db.cachedStatement(sql: """
-                    INSERT INTO cases (scan_id, state, kind, form, fields, created_by, created_at, updated_at,
-                                       recipient_ssn, certificate_no, match_decision, match, link_flags, ocr_text)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [scanID, c.state, c.kind, c.form, c.fieldsJSON, actor, now, now, c.link?.recipientSSN,
-                                             c.link?.certificateNo, c.link?.decision, c.link?.matchJSON, c.link?.flagsJSON, c.ocrText])
-                let id = db.lastInsertedRowID
-                var after = ["state": c.state, "kind": c.kind ?? "", "form": c.form ?? "", "scan": String(scanID)]
-                if let link = c.link {
-                    after["match"] = link.decision
-                    if let ssn = link.recipientSSN { after["recipient"] = ssn }
-                    if let ssn = link.proposedSSN { after["proposed"] = ssn }
-                }
-                try appendEvent(db, actor: actor, entity: "case", entityID: String(id), action: "OPENED", after: Store.json(after),
-                                reason: c.reason, at: now)
-                ids.append(id)
-            }
-            try db.cachedStatement(sql: "UPDATE scans SET read_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?").execute(arguments: [now, scanID])
+            let ids = try cases.map { try insertCase(db, $0, from: .scan(scanID), actor: actor, at: now) }
+            try markRead(db, scanID: scanID, at: now)
             return ids
         }
     }

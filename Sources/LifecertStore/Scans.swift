@@ -194,53 +194,69 @@ extension Store {
                          reason: String?, actor: String, link: CaseLink? = nil, ocrText: String? = nil) throws -> Int64 {
         try pool.write { db in
             let now = Store.timestamp()
-            try db.cachedStatement(sql: """
-                INSERT INTO cases (scan_id, state, kind, form, fields, created_by, created_at, updated_at,
-                                   recipient_ssn, certificate_no, match_decision, match, link_flags, ocr_text)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [scanID, state, kind, form, fieldsJSON, actor, now, now,
-                                 link?.recipientSSN, link?.certificateNo, link?.decision, link?.matchJSON, link?.flagsJSON, ocrText])
-            let id = db.lastInsertedRowID
-            var after = ["state": state, "kind": kind ?? "", "form": form ?? "", "scan": String(scanID)]
-            if let link {
-                after["match"] = link.decision
-                if let ssn = link.recipientSSN { after["recipient"] = ssn }
-                if let ssn = link.proposedSSN { after["proposed"] = ssn }
-            }
-            try appendEvent(db, actor: actor, entity: "case", entityID: String(id), action: "OPENED",
-                            after: Store.json(after), reason: reason, at: now)
-            try db.cachedStatement(sql: "UPDATE scans SET read_at = coalesce(read_at, ?), lease_owner = NULL, lease_until = NULL WHERE id = ?")
-                .execute(arguments: [now, scanID])
+            let id = try insertCase(db, NewCase(state: state, kind: kind, form: form, fieldsJSON: fieldsJSON, reason: reason, link: link,
+                                                ocrText: ocrText), from: .scan(scanID), actor: actor, at: now)
+            try markRead(db, scanID: scanID, at: now)
             return id
         }
     }
 
-    /// Opens many cases in one transaction, each with its `OPENED` event (as ``openCase(scanID:state:kind:form:fieldsJSON:reason:actor:link:)``
-    /// does one). For batch work and load tests: a thousand cases cost one commit, not a thousand.
-    public func openCases(scanID: Int64, _ cases: [(state: String, kind: String?, form: String?, fieldsJSON: String?, link: CaseLink?)],
-                          actor: String) throws -> [Int64] {
+    /// Opens many cases of one scan in one transaction, each with its `OPENED` event (as
+    /// ``openCase(scanID:state:kind:form:fieldsJSON:reason:actor:link:ocrText:)`` does one). For load
+    /// tests: a thousand cases cost one commit, not a thousand.
+    public func openCases(scanID: Int64, _ cases: [NewCase], actor: String) throws -> [Int64] {
         try pool.write { db in
             let now = Store.timestamp()
-            var ids: [Int64] = []
-            for c in cases {
-                try db.cachedStatement(sql: """
-                    INSERT INTO cases (scan_id, state, kind, form, fields, created_by, created_at, updated_at,
-                                       recipient_ssn, certificate_no, match_decision, match, link_flags)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [scanID, c.state, c.kind, c.form, c.fieldsJSON, actor, now, now,
-                                     c.link?.recipientSSN, c.link?.certificateNo, c.link?.decision, c.link?.matchJSON, c.link?.flagsJSON])
-                let id = db.lastInsertedRowID
-                var after = ["state": c.state, "kind": c.kind ?? "", "form": c.form ?? "", "scan": String(scanID)]
-                if let link = c.link {
-                    after["match"] = link.decision
-                    if let ssn = link.recipientSSN { after["recipient"] = ssn }
-                }
-                try appendEvent(db, actor: actor, entity: "case", entityID: String(id), action: "OPENED", after: Store.json(after), at: now)
-                ids.append(id)
-            }
-            try db.cachedStatement(sql: "UPDATE scans SET read_at = coalesce(read_at, ?) WHERE id = ?").execute(arguments: [now, scanID])
+            let ids = try cases.map { try insertCase(db, $0, from: .scan(scanID), actor: actor, at: now) }
+            try markRead(db, scanID: scanID, at: now)
             return ids
         }
+    }
+
+    /// Where a case comes from: a scan, or a line of a consular batch file.
+    enum CaseSource {
+        case scan(Int64)
+        case batchRow(importID: Int64, line: Int, channel: CertificationChannel)
+    }
+
+    /// Inserts a case and its `OPENED` event, inside the caller's transaction: the one place a case
+    /// is created.
+    func insertCase(_ db: Database, _ c: NewCase, from source: CaseSource, actor: String, at now: String) throws -> Int64 {
+        var scanID: Int64?, importID: Int64?, line: String?
+        var after = ["state": c.state, "kind": c.kind ?? ""]
+        switch source {
+        case .scan(let id):
+            scanID = id
+            after["form"] = c.form ?? ""
+            after["scan"] = String(id)
+        case .batchRow(let i, let l, let channel):
+            importID = i
+            line = String(l)
+            after["channel"] = channel.rawValue
+            after["import"] = String(i)
+            after["line"] = String(l)
+        }
+        try db.cachedStatement(sql: """
+            INSERT INTO cases (scan_id, import_id, source_row, state, kind, form, fields, created_by, created_at, updated_at,
+                               recipient_ssn, certificate_no, match_decision, match, link_flags, ocr_text)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [scanID, importID, line, c.state, c.kind, c.form, c.fieldsJSON, actor, now, now,
+                                     c.link?.recipientSSN, c.link?.certificateNo, c.link?.decision, c.link?.matchJSON, c.link?.flagsJSON, c.ocrText])
+        let id = db.lastInsertedRowID
+        if let link = c.link {
+            after["match"] = link.decision
+            if let ssn = link.recipientSSN { after["recipient"] = ssn }
+            if let ssn = link.proposedSSN { after["proposed"] = ssn }
+        }
+        try appendEvent(db, actor: actor, entity: "case", entityID: String(id), action: "OPENED", after: Store.json(after),
+                        reason: c.reason, at: now)
+        return id
+    }
+
+    /// Marks a scan read (its cases are open) and lets go of its lease.
+    func markRead(_ db: Database, scanID: Int64, at now: String) throws {
+        try db.cachedStatement(sql: "UPDATE scans SET read_at = coalesce(read_at, ?), lease_owner = NULL, lease_until = NULL WHERE id = ?")
+            .execute(arguments: [now, scanID])
     }
 
     /// The cases opened for a scan.
@@ -278,14 +294,6 @@ extension Store {
             try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT c.*, s.original_name, s.archive_path FROM cases c LEFT JOIN scans s ON s.id = c.scan_id WHERE c.id = ?
                 """), arguments: [id]).map(Self.caseRecord)
-        }
-    }
-
-    /// Scans archived without any case (a crash between the two): intake finishes them on its next run.
-    public func scansWithoutCase() throws -> [ScanRecord] {
-        try pool.read { db in
-            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM scans s WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.scan_id = s.id) ORDER BY id"))
-                .map(Self.scanRecord)
         }
     }
 }

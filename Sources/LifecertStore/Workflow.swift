@@ -258,50 +258,50 @@ extension Store {
     /// policy lets through).
     func approveLocked(_ db: Database, caseID: Int64, actor: String, role: Role, recipientSSN: String?, passedOn: LocalDate,
                        now: Date) throws -> ApprovalOutcome {
-            let c = try lockedCase(db, caseID, action: "approved")
-            try checkClaim(c, caseID: caseID, actor: actor, now: now)
-            if (c["created_by"] as String) == actor { throw WorkflowError.makerChecker(case: caseID, user: actor) }
-            guard let ssn = recipientSSN ?? (c["recipient_ssn"] as String?) else { throw WorkflowError.noRecipient(case: caseID) }
-            let stamp = Store.timestamp(now)
-            let approvals = try String.fetchAll(db.cachedStatement(sql: "SELECT approver FROM case_approvals WHERE case_id = ?"), arguments: [caseID])
-            if approvals.contains(actor) { throw WorkflowError.sameApproverTwice(case: caseID, user: actor) }
-            let needsTwo = Self.isHighRisk(c)
-            try db.execute(sql: "INSERT INTO case_approvals (case_id, approver, role, recipient_ssn, at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [caseID, actor, role.rawValue, ssn, stamp])
-            if needsTwo && approvals.isEmpty {
-                try db.cachedStatement(sql: "UPDATE cases SET claimed_by = NULL, claim_until = NULL, updated_at = ? WHERE id = ?").execute(arguments: [stamp, caseID])
-                try appendEvent(db, actor: actor, entity: "case", entityID: String(caseID), action: "FIRST_APPROVAL",
-                                after: Store.json(["recipient": ssn, "needs": "senior"]), at: stamp)
-                return .awaitingSenior
-            }
-            if needsTwo && role != .senior { throw WorkflowError.seniorNeeded(case: caseID) }
-            let fields = (c["fields"] as String?).flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-            let read = fields?["fields"] as? [String: Any]
-            guard let appeared = (read?["appeared_on"] as? String).flatMap(LocalDate.init(iso:)) else {
-                throw WorkflowError.noAppearanceDate(case: caseID)
-            }
-            let channel: CertificationChannel = switch c["kind"] as String? {
-            case "hk": .mailHongKong
-            case "macao": .mailMacao
-            case "taiwan", "notary": .mailNotary
-            case "batch": CertificationChannel(rawValue: c["form"] as String? ?? "") ?? .consulateCertificate
-            default: .mailConsular
-            }
-            // A batch row's record carries the sender's key (not for a conflicting row: the key
-            // belongs to the earlier one).
-            let key = try Row.fetchOne(db.cachedStatement(sql: "SELECT batch_id, record_id FROM batch_rows WHERE case_id = ?"), arguments: [caseID])
-            let record = try insertCertification(db, NewCertification(
-                ssn: ssn, certifiedOn: appeared, channel: channel, caseID: caseID,
-                batchID: key?["batch_id"], batchRecordID: key?["record_id"],
-                examinedBy: approvals.first ?? actor, approvedBy: actor, passedOn: passedOn, neededFurtherChecks: needsTwo))
-            try db.cachedStatement(sql: """
-                UPDATE cases SET state = 'APPROVED', recipient_ssn = ?, claimed_by = NULL, claim_until = NULL, updated_at = ? WHERE id = ?
-                """).execute(arguments: [ssn, stamp, caseID])
-            try appendEvent(db, actor: actor, entity: "case", entityID: String(caseID), action: "APPROVED",
-                            before: Store.json(["state": c["state"] as String]),
-                            after: Store.json(["state": "APPROVED", "recipient": ssn, "record": String(record)]), at: stamp)
-            _ = try supersedeOlderCases(db, approved: caseID, ssn: ssn, appearedOn: appeared, actor: actor, at: stamp)
-            return .certified(recordID: record)
+        let c = try lockedCase(db, caseID, action: "approved")
+        try checkClaim(c, caseID: caseID, actor: actor, now: now)
+        if (c["created_by"] as String) == actor { throw WorkflowError.makerChecker(case: caseID, user: actor) }
+        guard let ssn = recipientSSN ?? (c["recipient_ssn"] as String?) else { throw WorkflowError.noRecipient(case: caseID) }
+        let stamp = Store.timestamp(now)
+        let approvals = try String.fetchAll(db.cachedStatement(sql: "SELECT approver FROM case_approvals WHERE case_id = ?"), arguments: [caseID])
+        if approvals.contains(actor) { throw WorkflowError.sameApproverTwice(case: caseID, user: actor) }
+        let needsTwo = Self.isHighRisk(c)
+        try db.execute(sql: "INSERT INTO case_approvals (case_id, approver, role, recipient_ssn, at) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [caseID, actor, role.rawValue, ssn, stamp])
+        if needsTwo && approvals.isEmpty {
+            try db.cachedStatement(sql: "UPDATE cases SET claimed_by = NULL, claim_until = NULL, updated_at = ? WHERE id = ?").execute(arguments: [stamp, caseID])
+            try appendEvent(db, actor: actor, entity: "case", entityID: String(caseID), action: "FIRST_APPROVAL",
+                            after: Store.json(["recipient": ssn, "needs": "senior"]), at: stamp)
+            return .awaitingSenior
+        }
+        if needsTwo && role != .senior { throw WorkflowError.seniorNeeded(case: caseID) }
+        let fields = (c["fields"] as String?).flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let read = fields?["fields"] as? [String: Any]
+        guard let appeared = (read?["appeared_on"] as? String).flatMap(LocalDate.init(iso:)) else {
+            throw WorkflowError.noAppearanceDate(case: caseID)
+        }
+        let channel: CertificationChannel = switch c["kind"] as String? {
+        case "hk": .mailHongKong
+        case "macao": .mailMacao
+        case "taiwan", "notary": .mailNotary
+        case "batch": CertificationChannel(rawValue: c["form"] as String? ?? "") ?? .consulateCertificate
+        default: .mailConsular
+        }
+        // A batch row's record carries the sender's key (not for a conflicting row: the key
+        // belongs to the earlier one).
+        let key = try Row.fetchOne(db.cachedStatement(sql: "SELECT batch_id, record_id FROM batch_rows WHERE case_id = ?"), arguments: [caseID])
+        let record = try insertCertification(db, NewCertification(
+            ssn: ssn, certifiedOn: appeared, channel: channel, caseID: caseID,
+            batchID: key?["batch_id"], batchRecordID: key?["record_id"],
+            examinedBy: approvals.first ?? actor, approvedBy: actor, passedOn: passedOn, neededFurtherChecks: needsTwo))
+        try db.cachedStatement(sql: """
+            UPDATE cases SET state = 'APPROVED', recipient_ssn = ?, claimed_by = NULL, claim_until = NULL, updated_at = ? WHERE id = ?
+            """).execute(arguments: [ssn, stamp, caseID])
+        try appendEvent(db, actor: actor, entity: "case", entityID: String(caseID), action: "APPROVED",
+                        before: Store.json(["state": c["state"] as String]),
+                        after: Store.json(["state": "APPROVED", "recipient": ssn, "record": String(record)]), at: stamp)
+        _ = try supersedeOlderCases(db, approved: caseID, ssn: ssn, appearedOn: appeared, actor: actor, at: stamp)
+        return .certified(recordID: record)
     }
 
     /// Rejects (the certificate does not pass) or returns (sent back for something missing) a case,

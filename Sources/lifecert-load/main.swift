@@ -45,8 +45,9 @@ struct LifecertLoad: ParsableCommand {
             while start < cases {
                 let chunk = (start..<min(cases, start + 5000)).map { i in
                     let ssn = String(format: "9%011d", i)
-                    return (state: "MATCHED", kind: Optional("hk"), form: Optional("hk-ftu"), fieldsJSON: Optional(fields),
-                            link: Optional(CaseLink(decision: "auto", recipientSSN: ssn, proposedSSN: nil, certificateNo: nil, matchJSON: "{}", flagsJSON: "[]")))
+                    return NewCase(state: "MATCHED", kind: "hk", form: "hk-ftu", fieldsJSON: fields, reason: nil,
+                                   link: CaseLink(decision: "auto", recipientSSN: ssn, proposedSSN: nil, certificateNo: nil, matchJSON: "{}", flagsJSON: "[]"),
+                                   ocrText: nil)
                 }
                 _ = try s.openCases(scanID: scan.id, chunk, actor: "mailroom")
                 start += 5000

@@ -48,7 +48,7 @@ import Testing
 
     func write(_ name: String, _ lines: [String]) -> String {
         let p = folder.appendingPathComponent(name).path
-        FileManager.default.createFile(atPath: p, contents: Data((lines.joined(separator: "\n") + "\n").utf8))
+        _ = FileManager.default.createFile(atPath: p, contents: Data((lines.joined(separator: "\n") + "\n").utf8))
         return p
     }
 

@@ -65,8 +65,9 @@ import Testing
 
         // Each run is killed at a random moment after it has committed at least one more chunk
         // than the run before (so every kill lands mid-import, however slow the machine is).
+        let reader = try DatabaseQueue(path: crashed, configuration: patientReader())
         func committed() throws -> Int {
-            try DatabaseQueue(path: crashed, configuration: patientReader()).read { db in
+            try reader.read { db in
                 try Int.fetchOne(db, sql: "SELECT committed_line FROM imports WHERE kind = 'CONSULAR'") ?? 0
             }
         }
@@ -95,7 +96,7 @@ import Testing
             if finishedEarly > 0 { break }
         }
         // The kills landed mid-import: some rows committed, the import not finished.
-        let position = try DatabaseQueue(path: crashed, configuration: patientReader()).read { db in
+        let position = try reader.read { db in
             try Row.fetchOne(db, sql: "SELECT status, committed_line FROM imports WHERE kind = 'CONSULAR'")
         }
         print("import killed \(kills) times (\(finishedEarly) run(s) ended before the kill); committed up to line \(position?["committed_line"] ?? 0) of 3001")
