@@ -93,6 +93,19 @@ struct QueueTests {
         let list = try screen(session, showing: "3 case(s)")
         print("— the queue —\n\(list)")
         #expect(list.contains("open cases"))
+        // A resized terminal is drawn again at its new size, then back at 80×24.
+        // (The key line is drawn on the last row: at row 30 only if the queue redrew itself.)
+        func keyLineRow() throws -> Int? {
+            try tmux(["capture-pane", "-p", "-t", session]).split(separator: "\n", omittingEmptySubsequences: false)
+                .firstIndex { $0.contains("↑↓ move") }
+        }
+        _ = try tmux(["resize-window", "-t", session, "-x", "100", "-y", "30"])
+        var row = try keyLineRow()
+        for _ in 0..<100 where row != 29 { usleep(100_000); row = try keyLineRow() }
+        #expect(row == 29, "after resizing to 100×30 the key line is on row \(row.map(String.init) ?? "none")")
+        _ = try tmux(["resize-window", "-t", session, "-x", "80", "-y", "24"])
+        for _ in 0..<100 where row != 23 { usleep(100_000); row = try keyLineRow() }
+        #expect(row == 23)
         // f: only the cases that need a person to choose the recipient.
         _ = try tmux(["send-keys", "-t", session, "f"])
         let filtered = try screen(session, showing: "NEEDS_MATCH — 1 case(s)")
