@@ -258,7 +258,7 @@ struct QueueCommand: ParsableCommand {
     var forms: String?
 
     func run() throws {
-        let store = try options.openStore()
+        let store = try options.openStore(sayWhenWaiting: false)
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw fail("lifecert queue needs a terminal; in scripts use lifecert cases and lifecert case show|approve|reject|return", .failure)
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LifecertDocuments
 import LifecertStore
 
@@ -16,6 +17,26 @@ public struct Lifecert: ParsableCommand {
                       RegistryCommand.self, RecordsCommand.self, StoreCommand.self, AuditCommand.self, PolicyCommand.self, UsersCommand.self, VersionCommand.self])
 
     public init() {}
+
+    /// Runs the command named on the command line. An error a command did not turn into a message
+    /// of its own is said here in words, never as a Swift error dump: a store failure (disk full,
+    /// read-only, locked past the wait, damaged) with exit status 5, anything else with status 1.
+    public static func main() {
+        var command: ParsableCommand
+        do { command = try parseAsRoot() } catch { exit(withError: error) }
+        do {
+            try command.run()
+        } catch {
+            if error is ExitCode || error is CleanExit || error is ValidationError { exit(withError: error) }
+            let path = OpenedStore.path.withLock { $0 } ?? "lifecert.db"
+            if let message = Store.describeFailure(error, path: path) {
+                printError("lifecert: " + message)
+                Foundation.exit(ExitStatus.storeProblem.rawValue)
+            }
+            printError("lifecert: \(error)")
+            Foundation.exit(ExitStatus.failure.rawValue)
+        }
+    }
 }
 
 struct VersionCommand: ParsableCommand {

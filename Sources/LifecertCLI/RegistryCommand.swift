@@ -104,7 +104,10 @@ struct RegistryCommand: ParsableCommand {
                 }
                 var reportPath = rejects
                 if reportPath == nil && rejected.count > shown {
-                    reportPath = "registry-import-\(run.id)-rejected.csv"
+                    // Beside the store, like the consular import's report, never in whatever folder
+                    // the command happened to run from.
+                    reportPath = ((options.storePath as NSString).deletingLastPathComponent as NSString)
+                        .appendingPathComponent(((file as NSString).lastPathComponent) + ".import-\(run.id).rejected.csv")
                 }
                 if let reportPath {
                     var text = "line,reasons\n"

@@ -226,12 +226,14 @@ struct IntakeCommand: ParsableCommand {
         let run = IntakeRun(store: store, pipeline: pipeline, linker: linker, envelope: envelope, json: json)
         run.queueOnly = queue
         let paths = try expandPaths(files)
-        try workflow {
-            if !queue { try run.resumeUnfinished() }
-            if !paths.isEmpty { try run.take(paths) }
-        }
-        if let watch {
-            try run.watch(folder: watch)
+        try run.releasingLeasesOnFailure {
+            try workflow {
+                if !queue { try run.resumeUnfinished() }
+                if !paths.isEmpty { try run.take(paths) }
+            }
+            if let watch {
+                try run.watch(folder: watch)
+            }
         }
         run.printSummary()
         if run.unreadable > 0 { throw ExitCode(ExitStatus.badInput.rawValue) }
@@ -250,7 +252,7 @@ final class IntakeRun {
     let progress = ProgressLine()
 
     /// This reader in the scan queue: host and process.
-    let reader = "\(ProcessInfo.processInfo.hostName):\(getpid())"
+    let reader = Store.readerID()
     /// Archive only; the reading is left to `lifecert worker`.
     var queueOnly = false
 
@@ -260,6 +262,17 @@ final class IntakeRun {
         self.linker = linker
         self.envelope = envelope
         self.json = json
+    }
+
+    /// Runs `body`; when it fails (disk full, store locked, …), gives back the leases this run holds
+    /// on scans it archived but did not read, so the next run reads them at once.
+    func releasingLeasesOnFailure(_ body: () throws -> Void) throws {
+        do { try body() } catch {
+            if let n = try? store.releaseScans(reader: reader), n > 0 {
+                printError("lifecert: \(n) scan(s) archived by this run were not read yet; the next intake or worker reads them")
+            }
+            throw error
+        }
     }
 
     /// Scans archived by an earlier run that stopped before their cases were opened.
@@ -294,8 +307,12 @@ final class IntakeRun {
             if !isNew {
                 duplicates += 1
                 let existing = try store.cases(scanID: scan.id).map { String($0.id) }.joined(separator: ", ")
+                var state = "case \(existing)"
+                if existing.isEmpty {
+                    state = try store.scanLeaseHolder(scan.id).map { "not read yet: being read by \($0.reader)" } ?? "not read yet: queued for the next worker or intake run"
+                }
                 report(["file": path, "duplicate": true, "scan_id": scan.id, "case_ids": existing],
-                       line: "\(path): duplicate scan — the same file was taken in as \(scan.originalName) (scan \(scan.id), case \(existing.isEmpty ? "pending" : existing)); not read again")
+                       line: "\(path): duplicate scan — the same file was taken in as \(scan.originalName) (scan \(scan.id), \(state)); not read twice")
                 continue
             }
             if queueOnly {
@@ -461,6 +478,11 @@ struct WorkerCommand: ParsableCommand {
         let linker = CaseLinker(matcher: matcher, policy: policy, today: today, issuers: issuers)
         let run = IntakeRun(store: store, pipeline: pipeline, linker: linker, envelope: EnvelopeInfo(scannedBy: Store.currentLogin()), json: json)
         printError("worker \(run.reader) reading queued scans\(untilEmpty ? " until none is left" : " (Ctrl-C to stop)")")
+        try run.releasingLeasesOnFailure { try work(store: store, run: run) }
+        run.printSummary()
+    }
+
+    private func work(store: Store, run: IntakeRun) throws {
         while true {
             let scans = try workflow { try store.claimScans(reader: run.reader, limit: max(1, batch), lease: lease) }
             if scans.isEmpty {
@@ -472,7 +494,6 @@ struct WorkerCommand: ParsableCommand {
             let byPath = Dictionary(scans.map { ($0.archivePath, $0) }, uniquingKeysWith: { a, _ in a })
             try run.read(scans.map(\.archivePath)) { byPath[$0]! }
         }
-        run.printSummary()
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import LifecertDomain
 import LifecertStore
 import Yams
@@ -64,11 +65,19 @@ struct StoreOptions: ParsableArguments {
 
     /// Opens the store for the login running lifecert, which must be one of its users (any role)
     /// once it has users; each action then checks the role it needs.
-    func openStore() throws -> Store {
+    ///
+    /// - Parameter sayWhenWaiting: print a line when another process's write lock has kept a write
+    ///   waiting for a second (off for the full-screen queue, whose screen a line would break).
+    func openStore(sayWhenWaiting: Bool = true) throws -> Store {
         let policy = try loadPolicy()
         let store: Store
+        let path = storePath
+        OpenedStore.path.withLock { $0 = path }
         do {
-            store = try Store(path: storePath, policy: policy)
+            let notice: (@Sendable () -> Void)? = sayWhenWaiting ? { @Sendable in
+                printError("lifecert: waiting for another process that is writing the store \(path) (lifecert waits up to 30 s)…")
+            } : nil
+            store = try Store(path: path, policy: policy, onLockWait: notice)
         } catch let e as StoreError {
             throw fail(e.description, .storeProblem)
         }
@@ -185,4 +194,9 @@ func formatCount(_ n: Int) -> String {
         out.append(c)
     }
     return String(out.reversed())
+}
+
+/// The store this run opened, for messages about errors that reach the top of the command.
+enum OpenedStore {
+    static let path = Mutex<String?>(nil)
 }

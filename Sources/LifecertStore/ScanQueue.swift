@@ -35,26 +35,73 @@ extension Store {
     /// How long a reader holds a scan before another may take it.
     public static let scanLease: TimeInterval = 300
 
-    /// Takes up to `limit` unread scans whose lease is free or has run out, oldest first.
+    /// This process as a reader in the scan queue: `host:pid`.
+    public static func readerID() -> String { "\(localHost):\(getpid())" }
+
+    static let localHost = ProcessInfo.processInfo.hostName
+
+    /// Whether a lease holder is a process of this machine that no longer runs (killed, crashed):
+    /// its scans may be taken over at once instead of when the lease runs out. A reader on another
+    /// machine, or a process that still runs, is never judged gone.
+    static func readerHasEnded(_ owner: String) -> Bool {
+        guard let colon = owner.lastIndex(of: ":"), owner[..<colon] == localHost,
+              let pid = Int32(owner[owner.index(after: colon)...]), pid > 0, pid != getpid() else { return false }
+        return kill(pid, 0) != 0 && errno == ESRCH
+    }
+
+    /// Takes up to `limit` unread scans whose lease is free, has run out, or belongs to a reader of
+    /// this machine that has ended; oldest first. Each takeover is an audit event.
     public func claimScans(reader: String, by actor: String = Store.currentLogin(), limit: Int, lease: TimeInterval = Store.scanLease,
                            now: Date = Date()) throws -> [ScanRecord] {
         try pool.write { db in
             try requireRoleOrSetup(db, actor, action: "read scans", allowed: Store.mailroomRoles)
             let stamp = Store.timestamp(now)
-            let rows = try Row.fetchAll(db.cachedStatement(sql: """
+            let free = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT * FROM scans WHERE read_at IS NULL AND (lease_until IS NULL OR lease_until <= ? OR lease_owner = ?)
                 ORDER BY id LIMIT ?
                 """), arguments: [stamp, reader, limit])
+            // Scans held by readers of this machine: those whose process has ended are free too.
+            let prefix = Self.localHost + ":"
+            let local = try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT * FROM scans WHERE read_at IS NULL AND lease_until > ? AND lease_owner <> ? AND substr(lease_owner, 1, length(?)) = ?
+                ORDER BY id
+                """), arguments: [stamp, reader, prefix, prefix])
+                .filter { Self.readerHasEnded($0["lease_owner"]) }
+            let rows = Array((free + local).sorted { ($0["id"] as Int64) < ($1["id"] as Int64) }.prefix(limit))
             let until = Store.timestamp(now.addingTimeInterval(lease))
             for r in rows {
                 try db.cachedStatement(sql: "UPDATE scans SET lease_owner = ?, lease_until = ? WHERE id = ?").execute(arguments: [reader, until, r["id"]])
                 if let previous = r["lease_owner"] as String?, previous != reader {
+                    let expired = (r["lease_until"] as String?).map { $0 <= stamp } ?? true
                     try appendEvent(db, actor: reader, entity: "scan", entityID: String(r["id"] as Int64), action: "LEASE_TAKEN_OVER",
                                     before: Store.json(["reader": previous]), after: Store.json(["reader": reader]),
-                                    reason: "the earlier reader's lease ran out before it finished", at: stamp)
+                                    reason: expired ? "the earlier reader's lease ran out before it finished"
+                                                    : "the earlier reader, a process on this machine, ended before it finished",
+                                    at: stamp)
                 }
             }
             return rows.map(Self.scanRecord)
+        }
+    }
+
+    /// Gives back the leases `reader` holds on scans it has not read (a run that stops on an error
+    /// hands its scans to the next reader at once). Returns how many.
+    @discardableResult
+    public func releaseScans(reader: String) throws -> Int {
+        try pool.write { db in
+            try db.cachedStatement(sql: "UPDATE scans SET lease_owner = NULL, lease_until = NULL WHERE read_at IS NULL AND lease_owner = ?")
+                .execute(arguments: [reader])
+            return db.changesCount
+        }
+    }
+
+    /// Who holds an unread scan's lease right now, and until when (nil: no one, or it was read).
+    public func scanLeaseHolder(_ scanID: Int64, now: Date = Date()) throws -> (reader: String, until: String)? {
+        try pool.read { db in
+            guard let r = try Row.fetchOne(db.cachedStatement(sql: "SELECT lease_owner, lease_until FROM scans WHERE id = ? AND read_at IS NULL AND lease_until > ?"),
+                                           arguments: [scanID, Store.timestamp(now)]),
+                  let owner = r["lease_owner"] as String?, let until = r["lease_until"] as String? else { return nil }
+            return (owner, until)
         }
     }
 

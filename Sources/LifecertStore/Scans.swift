@@ -20,40 +20,63 @@ public struct ScanArchive: Sendable {
         "\(root)/\(sha256.prefix(2))/\(sha256).\(ext)"
     }
 
-    /// Archives `bytes`; returns the archived file's path.
-    public func store(_ bytes: [UInt8], sha256: String, extension ext: String) throws -> String {
+    /// Archives `bytes`; returns the archived file's path. `source` names the file in messages.
+    ///
+    /// The copy is written under a temporary name, flushed, renamed into place and the folder
+    /// flushed too, so that once this returns the copy survives a power loss; a failure (disk full,
+    /// permissions) leaves no partial copy behind and throws ``StoreError/archiveFailed(file:archive:reason:)``.
+    public func store(_ bytes: [UInt8], sha256: String, extension ext: String, source: String = "the scan") throws -> String {
         let target = path(sha256: sha256, extension: ext)
         let fm = FileManager.default
         if fm.fileExists(atPath: target) { return target }
         let dir = (target as NSString).deletingLastPathComponent
+        func failed(_ reason: String) -> StoreError { .archiveFailed(file: source, archive: root, reason: reason) }
         do {
             try fm.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
         } catch {
-            throw StoreError.cannotOpen(path: dir, reason: "the scan archive folder cannot be created: \(error.localizedDescription)")
+            throw failed("its folder cannot be created (\(error.localizedDescription))")
         }
         let temp = "\(dir)/.incoming-\(UUID().uuidString)"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL, 0o640)
-        guard fd >= 0 else { throw StoreError.cannotOpen(path: temp, reason: String(cString: strerror(errno))) }
+        guard fd >= 0 else { throw failed(Self.reason(errno: errno)) }
         var written = 0
-        let ok = bytes.withUnsafeBytes { buf -> Bool in
+        var failure: Int32 = 0
+        bytes.withUnsafeBytes { buf in
             while written < buf.count {
                 let n = write(fd, buf.baseAddress! + written, buf.count - written)
-                if n <= 0 { return false }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { failure = n < 0 ? errno : ENOSPC; return }
                 written += n
             }
-            return fsync(fd) == 0
+            if fsync(fd) != 0 { failure = errno }
         }
         close(fd)
-        guard ok else {
+        guard failure == 0 else {
             unlink(temp)
-            throw StoreError.cannotOpen(path: target, reason: "writing the archive copy failed (disk full?)")
+            throw failed(Self.reason(errno: failure))
         }
         guard rename(temp, target) == 0 else {
+            let e = errno
             unlink(temp)
-            throw StoreError.cannotOpen(path: target, reason: String(cString: strerror(errno)))
+            throw failed(Self.reason(errno: e))
         }
         chmod(target, 0o440)
+        // The rename itself is durable only once the folder is flushed.
+        let dfd = open(dir, O_RDONLY | O_DIRECTORY)
+        if dfd >= 0 { fsync(dfd); close(dfd) }
         return target
+    }
+
+    /// A system error in words, the disk-full ones first.
+    static func reason(errno e: Int32) -> String {
+        switch e {
+        case ENOSPC: return "the disk is full (no space left on the device); free some space"
+        case EDQUOT: return "the disk quota is used up; free some space or ask for a larger quota"
+        case EFBIG: return "the file is larger than this process may write (ulimit -f)"
+        case EACCES, EPERM: return "permission denied: the archive folder must be writable by the login running lifecert"
+        case EROFS: return "the archive is on a read-only file system"
+        default: return String(cString: strerror(e))
+        }
     }
 }
 
@@ -164,7 +187,7 @@ extension Store {
             try requireRoleOrSetup(db, envelope.scannedBy, action: "take in scans", allowed: Store.mailroomRoles)
         }
         if let existing = try scan(sha256: sha256) { return (existing, false) }
-        let archived = try archive.store(bytes, sha256: sha256, extension: fileExtension)
+        let archived = try archive.store(bytes, sha256: sha256, extension: fileExtension, source: originalName)
         return try pool.write { db in
             if let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM scans WHERE sha256 = ?"), arguments: [sha256]) {
                 return (Self.scanRecord(existing), false)  // another process registered it meanwhile

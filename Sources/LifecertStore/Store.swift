@@ -24,33 +24,21 @@ public final class Store: Sendable {
 
     /// Opens (creating when absent) the store at `path`.
     ///
+    /// A store whose file (or folder) cannot be written — made read-only, on a read-only mount — is
+    /// opened for reading only when it is already up to date: every read works, and any write fails
+    /// with ``StoreError/cannotOpen(path:reason:)`` saying so (``isReadOnly`` tells beforehand).
+    ///
     /// - Parameters:
     ///   - busyTimeout: how long a write waits for another process's write to finish before failing.
     ///   - actor: who is opening it (recorded if the policy changes).
+    ///   - onLockWait: called once each time a statement has waited about a second for another
+    ///     process's write lock (a command line tells its user it is waiting, not hung).
     public init(path: String, policy: CertificationPolicy = .standard, busyTimeout: TimeInterval = 30,
-                actor: String = Store.currentLogin()) throws {
+                actor: String = Store.currentLogin(), onLockWait: (@Sendable () -> Void)? = nil) throws {
         let problems = policy.validate()
         guard problems.isEmpty else { throw StoreError.invalidPolicy(problems) }
         self.path = path
         self.policy = policy
-        var config = Configuration()
-        config.foreignKeysEnabled = true
-        // SQLite's own busy timeout sleeps in growing steps (up to 100 ms), so with eight reviewers
-        // approving at once an unlucky writer waits far longer than the lock is held. This handler
-        // retries every half millisecond until `busyTimeout` has passed.
-        let tries = Int(busyTimeout / 0.0005)
-        config.busyMode = .callback { n in
-            guard n < tries else { return false }
-            usleep(500)
-            return true
-        }
-        config.label = "lifecert"
-        config.prepareDatabase { db in
-            // WAL with synchronous=NORMAL: a commit survives a crash of the process; only a power
-            // loss can drop the last commits, never corrupt the file. A 128 MiB page cache keeps the
-            // recipient indexes of a million-row registry in memory during imports.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -131072; PRAGMA temp_store = MEMORY")
-        }
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty && !FileManager.default.fileExists(atPath: dir) {
             throw StoreError.cannotOpen(path: path, reason: "the folder \(dir) does not exist")
@@ -58,41 +46,113 @@ public final class Store: Sendable {
         let existed = FileManager.default.fileExists(atPath: path)
         let oldMask = umask(0o007)  // store files readable by owner and group only
         defer { umask(oldMask) }
+        let opened: (DatabasePool, readOnly: Bool)
         do {
-            pool = try DatabasePool(path: path, configuration: config)
+            let writable = try Self.openPool(path: path, readOnly: false, busyTimeout: busyTimeout, onLockWait: onLockWait)
+            try Self.migrate(writable, path: path, existed: existed)
+            opened = (writable, false)
+        } catch let error as DatabaseError where existed && error.resultCode == .SQLITE_READONLY {
+            // The file or its folder cannot be written: read it as it is, if it needs no upgrade.
+            do {
+                let reader = try Self.openPool(path: path, readOnly: true, busyTimeout: busyTimeout, onLockWait: onLockWait)
+                let current = try reader.read { try Schema.migrator.hasCompletedMigrations($0) }
+                guard current else {
+                    throw StoreError.cannotOpen(path: path, reason: "the file or its folder is read-only, and the store needs an upgrade by this version of lifecert first; make it writable and run any lifecert command once")
+                }
+                opened = (reader, true)
+            } catch let error as DatabaseError {
+                throw Store.translate(error, path: path)
+            }
         } catch let error as DatabaseError {
             throw Store.translate(error, path: path)
         }
+        pool = opened.0
+        isReadOnly = opened.readOnly
+        if isReadOnly { return }
         do {
-            let migrator = Schema.migrator
-            let superseded = try pool.read { db -> Set<String>? in
-                if existed, try !db.tableExists("grdb_migrations"), try !db.tableExists("recipients") {
-                    let tables = try String.fetchAll(db.cachedStatement(sql: "SELECT name FROM sqlite_master WHERE type='table'"))
-                    if !tables.isEmpty {
-                        throw StoreError.notAStore(path: path, reason: "it holds other tables (\(tables.prefix(5).joined(separator: ", ")))")
-                    }
-                }
-                guard try migrator.hasBeenSuperseded(db) else { return nil }
-                return try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
-            }
-            if let unknown = superseded {
-                throw StoreError.newerVersion(path: path, unknownMigrations: unknown.sorted())
-            }
-            try migrator.migrate(pool)
             try syncPolicy(actor: actor)
         } catch let error as DatabaseError {
             throw Store.translate(error, path: path)
         }
     }
 
-    static func translate(_ error: DatabaseError, path: String) -> StoreError {
+    /// True when the store was opened for reading only (its file or folder is read-only).
+    public let isReadOnly: Bool
+
+    /// The store's connections. SQLite's own busy timeout sleeps in growing steps (up to 100 ms),
+    /// so with eight reviewers approving at once an unlucky writer waits far longer than the lock
+    /// is held. This handler retries every half millisecond for the first second, then every 5 ms,
+    /// until `busyTimeout` has passed (counted in sleeps, so the wait is `busyTimeout` give or take
+    /// the scheduler's few per cent, not the 10–20 % longer a half-millisecond count would give).
+    private static func openPool(path: String, readOnly: Bool, busyTimeout: TimeInterval,
+                                 onLockWait: (@Sendable () -> Void)?) throws -> DatabasePool {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.readonly = readOnly
+        let fastTries = 2000  // 2000 × 0.5 ms = 1 s
+        let slowTries = Int(max(0, busyTimeout - 1) / 0.005)
+        config.busyMode = .callback { n in
+            if n < fastTries { usleep(500); return true }
+            if n == fastTries { onLockWait?() }
+            guard n < fastTries + slowTries else { return false }
+            usleep(5000)
+            return true
+        }
+        config.label = "lifecert"
+        config.prepareDatabase { db in
+            // WAL with synchronous=NORMAL: a commit survives a crash of the process; only a power
+            // loss can drop the last commits, never corrupt the file. A 128 MiB page cache keeps the
+            // recipient indexes of a million-row registry in memory during imports.
+            try db.execute(sql: "PRAGMA cache_size = -131072; PRAGMA temp_store = MEMORY")
+            if !readOnly { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        }
+        return try DatabasePool(path: path, configuration: config)
+    }
+
+    /// Refuses a store written by a newer lifecert (or a database that is not a store), then
+    /// migrates it to this version's schema.
+    private static func migrate(_ pool: DatabasePool, path: String, existed: Bool) throws {
+        let migrator = Schema.migrator
+        let superseded = try pool.read { db -> Set<String>? in
+            if existed, try !db.tableExists("grdb_migrations"), try !db.tableExists("recipients") {
+                let tables = try String.fetchAll(db.cachedStatement(sql: "SELECT name FROM sqlite_master WHERE type='table'"))
+                if !tables.isEmpty {
+                    throw StoreError.notAStore(path: path, reason: "it holds other tables (\(tables.prefix(5).joined(separator: ", ")))")
+                }
+            }
+            guard try migrator.hasBeenSuperseded(db) else { return nil }
+            return try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
+        }
+        if let unknown = superseded {
+            throw StoreError.newerVersion(path: path, unknownMigrations: unknown.sorted())
+        }
+        try migrator.migrate(pool)
+    }
+
+    /// The message for any error a store operation threw, for the person running lifecert: SQLite's
+    /// own failures (disk full, read-only, locked, damaged) in words, with what to do; nil for
+    /// errors that are not the store's.
+    public static func describeFailure(_ error: Error, path: String) -> String? {
+        if let e = error as? StoreError { return e.description }
+        if let e = error as? DatabaseError { return translate(e, path: path, opening: false).description }
+        return nil
+    }
+
+    static func translate(_ error: DatabaseError, path: String, opening: Bool = true) -> StoreError {
+        let e = translateOpening(error, path: path)
+        guard !opening, case .cannotOpen(let p, let reason) = e else { return e }
+        return .cannotWrite(path: p, reason: reason)
+    }
+
+    private static func translateOpening(_ error: DatabaseError, path: String) -> StoreError {
         switch error.resultCode {
         case .SQLITE_NOTADB: return .notAStore(path: path, reason: "it is not an SQLite database")
         case .SQLITE_CORRUPT: return .notAStore(path: path, reason: "the database file is damaged")
-        case .SQLITE_READONLY: return .cannotOpen(path: path, reason: "the file or its folder is read-only")
+        case .SQLITE_READONLY: return .cannotOpen(path: path, reason: "the file or its folder is read-only, so nothing was written; make it writable (chmod, or chattr -i) or use a writable copy")
         case .SQLITE_CANTOPEN: return .cannotOpen(path: path, reason: "the file cannot be opened or created (check the folder and its permissions)")
-        case .SQLITE_BUSY: return .cannotOpen(path: path, reason: "another process holds the store's write lock; try again when it is done")
-        case .SQLITE_FULL: return .cannotOpen(path: path, reason: "the disk is full")
+        case .SQLITE_BUSY: return .cannotOpen(path: path, reason: "another process held the store's write lock for longer than lifecert waits (30 s), so nothing was written; try again when it is done (`fuser` on the store file shows who holds it)")
+        case .SQLITE_FULL: return .cannotOpen(path: path, reason: "the disk is full, so the last change was not written (the store is unharmed: SQLite rolled it back); free some space and run the command again")
+        case .SQLITE_IOERR: return .cannotOpen(path: path, reason: "the disk reported an input/output error (\(error.message ?? "I/O error")); the last change was rolled back; check the disk (and free space) and run the command again")
         default: return .cannotOpen(path: path, reason: error.message ?? "\(error.resultCode)")
         }
     }

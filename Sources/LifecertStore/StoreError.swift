@@ -4,8 +4,14 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case newerVersion(path: String, unknownMigrations: [String])
     /// The file exists but is not a lifecert store (or not an SQLite file at all).
     case notAStore(path: String, reason: String)
-    /// The store cannot be opened or written.
+    /// The store cannot be opened.
     case cannotOpen(path: String, reason: String)
+    /// A change could not be written (disk full, read-only, locked, I/O error): nothing of it was
+    /// kept, the store is as it was before the command.
+    case cannotWrite(path: String, reason: String)
+    /// An original scan could not be copied into the archive (disk full, permissions): the scan is
+    /// not registered, and the file it came from is left where it was.
+    case archiveFailed(file: String, archive: String, reason: String)
     /// The policy the store was asked to use is invalid.
     case invalidPolicy([String])
     /// A record that is append-only was asked to change.
@@ -27,6 +33,10 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             return "\(p) is not a lifecert store: \(r). Point --store (or LIFECERT_STORE) at a lifecert store, or at a path where a new one may be created."
         case .cannotOpen(let p, let r):
             return "cannot open the store \(p): \(r)"
+        case .cannotWrite(let p, let r):
+            return "the store \(p) was not changed: \(r)"
+        case .archiveFailed(let f, let a, let r):
+            return "\(f) could not be archived in \(a): \(r). The scan was not taken in and the file is left where it is; take it in again once this is put right"
         case .invalidPolicy(let problems):
             return "the certification policy is not usable:\n  " + problems.joined(separator: "\n  ")
         case .appendOnly(let what):
