@@ -2,3 +2,5 @@
 #include <poppler.h>
 #include <cairo.h>
 #include <cairo-pdf.h>
+// zlib (poppler links it anyway): lifecert measures what a PDF's Flate streams inflate to.
+#include <zlib.h>

@@ -35,6 +35,8 @@ public enum ScanError: Error, Equatable, CustomStringConvertible, Sendable {
     case encrypted(String)
     case tooLarge(String, width: Int, height: Int, limit: Int)
     case tooManyPages(String, pages: Int, limit: Int)
+    /// A PDF part that decodes to far more than a page needs (a decompression bomb).
+    case expandsTooMuch(String, part: String, detail: String)
     case unreadable(String, detail: String)
 
     public var description: String {
@@ -46,6 +48,8 @@ public enum ScanError: Error, Equatable, CustomStringConvertible, Sendable {
         case .tooLarge(let f, let w, let h, let limit):
             return "\(f) is \(w)×\(h) pixels, above the limit of \(limit) million pixels a page; rescan at 300 DPI"
         case .tooManyPages(let f, let n, let limit): return "\(f) has \(n) pages, above the limit of \(limit); split it"
+        case .expandsTooMuch(let f, let part, let d):
+            return "\(f) holds \(d) (\(part)), far more than a scanned page needs, so it was not opened; ask the sender for the file again, or print and rescan it"
         case .unreadable(let f, let d): return "\(f) cannot be read: \(d)"
         }
     }
@@ -59,6 +63,7 @@ public enum ScanError: Error, Equatable, CustomStringConvertible, Sendable {
         case .encrypted: return "encrypted"
         case .tooLarge: return "too_large"
         case .tooManyPages: return "too_many_pages"
+        case .expandsTooMuch: return "too_large"
         case .unreadable: return "unreadable"
         }
     }
@@ -155,12 +160,16 @@ public struct ScanReader: Sendable {
     public var maxPages: Int
     /// A PDF page's own text is used when it has at least this many non-space characters.
     public var minTextLayerCharacters: Int
+    /// Largest a PDF stream other than an image may inflate to (content streams, fonts).
+    public var maxPDFStreamBytes: Int
 
-    public init(dpi: Int = 300, maxMegapixels: Int = 100, maxPages: Int = 200, minTextLayerCharacters: Int = 40) {
+    public init(dpi: Int = 300, maxMegapixels: Int = 100, maxPages: Int = 200, minTextLayerCharacters: Int = 40,
+                maxPDFStreamBytes: Int = 64 << 20) {
         self.dpi = dpi
         self.maxMegapixels = maxMegapixels
         self.maxPages = maxPages
         self.minTextLayerCharacters = minTextLayerCharacters
+        self.maxPDFStreamBytes = maxPDFStreamBytes
     }
 
     /// Leptonica reports recoverable trouble on stderr ("Error in boxClipToRectangle…"), also from
@@ -192,6 +201,27 @@ public struct ScanReader: Sendable {
         }
         var pixes: [UnsafeMutablePointer<PIX>] = []
         if format == .tiff {
+            // Every page's header is checked before any page is decoded: a sane first page does
+            // not let a huge second one through, and a page that cannot be read is not dropped.
+            var counted: Int32 = 0
+            let countOK = bytes.withUnsafeBufferPointer { b -> Bool in
+                guard let fp = fopenReadFromMemory(b.baseAddress, b.count) else { return false }
+                defer { fclose(fp) }
+                return tiffGetCount(fp, &counted) == 0
+            }
+            guard countOK, counted > 0 else { throw ScanError.damaged(name, detail: "its pages cannot be counted") }
+            let pageCount = Int(counted)
+            if pageCount > maxPages { throw ScanError.tooManyPages(name, pages: pageCount, limit: maxPages) }
+            for n in 0..<pageCount {
+                var tw: Int32 = 0, th: Int32 = 0, tbps: Int32 = 0, tspp: Int32 = 0, tres: Int32 = 0, tcmap: Int32 = 0, tfmt: Int32 = 0
+                let found = bytes.withUnsafeBufferPointer {
+                    readHeaderMemTiff($0.baseAddress, $0.count, Int32(n), &tw, &th, &tbps, &tspp, &tres, &tcmap, &tfmt)
+                }
+                guard found == 0 else { throw ScanError.damaged(name, detail: "the header of page \(n + 1) of \(pageCount) cannot be read") }
+                if Int(tw) * Int(th) > maxMegapixels * 1_000_000 {
+                    throw ScanError.tooLarge(name, width: Int(tw), height: Int(th), limit: maxMegapixels)
+                }
+            }
             var offset = 0
             while true {
                 let p = bytes.withUnsafeBufferPointer { pixReadMemFromMultipageTiff($0.baseAddress, $0.count, &offset) }
@@ -207,6 +237,10 @@ public struct ScanReader: Sendable {
                 }
                 pixes.append(p)
                 if offset == 0 { break }
+            }
+            if pixes.count < pageCount {
+                for var x in pixes.map(Optional.some) { pixDestroy(&x) }
+                throw ScanError.damaged(name, detail: "page \(pixes.count + 1) of \(pageCount) cannot be decoded")
             }
         } else if let p = bytes.withUnsafeBufferPointer({ pixReadMem($0.baseAddress, $0.count) }) {
             pixes.append(p)
@@ -244,6 +278,10 @@ public struct ScanReader: Sendable {
         let n = Int(poppler_document_get_n_pages(doc))
         guard n > 0 else { throw ScanError.damaged(name, detail: "it has no pages") }
         guard n <= maxPages else { throw ScanError.tooManyPages(name, pages: n, limit: maxPages) }
+        // Embedded images may be finer than the 300 DPI page they are drawn on: four times the limit.
+        if let bomb = PDFStreamCheck.check(bytes, maxStreamBytes: maxPDFStreamBytes, maxImagePixels: 4 * maxMegapixels * 1_000_000) {
+            throw ScanError.expandsTooMuch(name, part: bomb.object, detail: bomb.detail)
+        }
         var pages: [ScanPage] = []
         for i in 0..<n {
             guard let page = poppler_document_get_page(doc, Int32(i)) else {
@@ -261,9 +299,17 @@ public struct ScanReader: Sendable {
             var wPt = 0.0, hPt = 0.0
             poppler_page_get_size(page, &wPt, &hPt)
             let scale = Double(dpi) / 72
-            let w = Int((wPt * scale).rounded()), h = Int((hPt * scale).rounded())
-            guard w > 0, h > 0 else { throw ScanError.damaged(name, detail: "page \(i + 1) has no size") }
-            guard w * h <= maxMegapixels * 1_000_000 else { throw ScanError.tooLarge(name, width: w, height: h, limit: maxMegapixels) }
+            // In floating point first: a MediaBox may hold any number (1e40 points), and converting
+            // that to Int would stop the program.
+            let wPx = (wPt * scale).rounded(), hPx = (hPt * scale).rounded()
+            guard wPx.isFinite, hPx.isFinite, wPx >= 1, hPx >= 1 else { throw ScanError.damaged(name, detail: "page \(i + 1) has no usable size") }
+            guard wPx < 1e9, hPx < 1e9 else {
+                throw ScanError.damaged(name, detail: "page \(i + 1) claims to be \(String(format: "%.3g × %.3g", wPt, hPt)) points, larger than any paper")
+            }
+            guard wPx * hPx <= Double(maxMegapixels) * 1_000_000 else {
+                throw ScanError.tooLarge(name, width: Int(wPx), height: Int(hPx), limit: maxMegapixels)
+            }
+            let w = Int(wPx), h = Int(hPx)
             guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(w), Int32(h)) else {
                 throw ScanError.unreadable(name, detail: "out of memory rendering page \(i + 1)")
             }
