@@ -26,46 +26,20 @@ struct ScanOptions: ParsableArguments {
             throw fail("the form templates folder \(formsFolder) does not exist; run from the lifecert folder or pass --forms DIR", .badInput)
         }
         do {
-            return try FormLibrary.load(folder: formsFolder)
+            let library = try FormLibrary.load(folder: formsFolder)
+            // A broken or hostile template is left out; say so, so that no one wonders why a kind
+            // of certificate is never recognised.
+            for p in library.problems where p.severity == .error {
+                printError("lifecert: template left out: \(p.description) (`lifecert forms check` lists every problem)")
+            }
+            return library
         } catch {
             throw fail("the form templates in \(formsFolder) cannot be used:\n\(error)\nRun `lifecert forms check` for every problem.", .badInput)
         }
     }
 }
 
-/// The files named on the command line, folders expanded (sorted, hidden files skipped).
-func expandPaths(_ paths: [String]) throws -> [String] {
-    var out: [String] = []
-    let fm = FileManager.default
-    for p in paths {
-        var isDir: ObjCBool = false
-        guard fm.fileExists(atPath: p, isDirectory: &isDir) else {
-            throw fail("\(p) does not exist", .badInput)
-        }
-        if isDir.boolValue {
-            let items = (fm.enumerator(atPath: p)?.allObjects as? [String] ?? []).sorted()
-            for item in items where !item.split(separator: "/").contains(where: { $0.hasPrefix(".") }) {
-                let full = (p as NSString).appendingPathComponent(item)
-                var sub: ObjCBool = false
-                if fm.fileExists(atPath: full, isDirectory: &sub), !sub.boolValue { out.append(full) }
-            }
-        } else {
-            out.append(p)
-        }
-    }
-    return out
-}
-
-func readFile(_ path: String, limit: Int = 512 << 20) throws -> [UInt8] {
-    guard let attrs = try? FileManager.default.attributesOfItem(atPath: path), let size = attrs[.size] as? Int else {
-        throw ScanError.unreadable(path, detail: "the file cannot be opened (permissions?)")
-    }
-    guard size <= limit else { throw ScanError.unreadable(path, detail: "it is \(size >> 20) MiB, above the \(limit >> 20) MiB limit for one scan") }
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw ScanError.unreadable(path, detail: "the file cannot be read (permissions?)")
-    }
-    return Array(data)
-}
+// expandPaths and readFile: ScanPaths.swift.
 
 /// The JSON contract of `extract` and `intake` for one document (docs/EXTRACT-JSON.md).
 func documentJSON(file: String, outcome: FileOutcome, document: FoundDocument?) -> [String: Any] {
@@ -404,16 +378,35 @@ final class IntakeRun {
         let fm = FileManager.default
         let done = (folder as NSString).appendingPathComponent("done")
         try fm.createDirectory(atPath: done, withIntermediateDirectories: true)
+        // Taken files are moved into DIR/done only: never through a link to somewhere else.
+        var doneStat = stat()
+        guard lstat(done, &doneStat) == 0, (doneStat.st_mode & S_IFMT) == S_IFDIR, let root = realPath(folder) else {
+            throw fail("\(done) is not a folder (a symbolic link, or a file); lifecert moves the files it took in only into a real folder done/ inside \(folder)", .badInput)
+        }
         var seen: [String: (Int, Date, Int)] = [:]  // path: size, mtime, stable polls
+        var refused: Set<String> = []  // said once each; such files are left where they are
         printError("watching \(folder) for new scans (Ctrl-C to stop)")
         while true {
-            let names = (try? fm.contentsOfDirectory(atPath: folder)) ?? []
             var ready: [String] = []
-            for name in names.sorted() where !name.hasPrefix(".") {
-                let path = (folder as NSString).appendingPathComponent(name)
-                var isDir: ObjCBool = false
-                guard fm.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue,
-                      let attrs = try? fm.attributesOfItem(atPath: path),
+            for (path, notUTF8) in (listFolder(folder) ?? []).sorted(by: { $0.path < $1.path }) {
+                var why = notUTF8
+                if why == nil {
+                    switch classifyEntry(path, root: root) {
+                    case .file: break
+                    case .folder, .skipped: continue
+                    case .refused(let w): why = w
+                    }
+                }
+                if let why {
+                    if refused.insert(path).inserted {
+                        let e = ScanError.unreadable(path, detail: why + "; it is left where it is")
+                        files += 1
+                        unreadable += 1
+                        report(["file": path, "error": ["code": e.code, "message": e.description], "kind": NSNull()], line: "\(path): UNREADABLE  \(e)")
+                    }
+                    continue
+                }
+                guard let attrs = try? fm.attributesOfItem(atPath: path),
                       let size = attrs[.size] as? Int, let mtime = attrs[.modificationDate] as? Date else { continue }
                 if let (s, m, n) = seen[path], s == size, m == mtime {
                     seen[path] = (s, m, n + 1)
