@@ -18,23 +18,20 @@ public struct Lifecert: ParsableCommand {
 
     public init() {}
 
-    /// Runs the command named on the command line. An error a command did not turn into a message
-    /// of its own is said here in words, never as a Swift error dump: a store failure (disk full,
-    /// read-only, locked past the wait, damaged) with exit status 5, anything else with status 1.
+    /// Runs the command named on the command line. A store failure that reaches the top of a
+    /// command (disk full, read-only, locked past the wait, damaged) is said here in words with
+    /// exit status 5, never as SQLite's error dump; everything else is ArgumentParser's.
     public static func main() {
-        var command: ParsableCommand
-        do { command = try parseAsRoot() } catch { exit(withError: error) }
         do {
+            var command = try parseAsRoot()
             try command.run()
         } catch {
-            if error is ExitCode || error is CleanExit || error is ValidationError { exit(withError: error) }
             let path = OpenedStore.path.withLock { $0 } ?? "lifecert.db"
             if let message = Store.describeFailure(error, path: path) {
                 printError("lifecert: " + message)
                 Foundation.exit(ExitStatus.storeProblem.rawValue)
             }
-            printError("lifecert: \(error)")
-            Foundation.exit(ExitStatus.failure.rawValue)
+            exit(withError: error)
         }
     }
 }

@@ -219,8 +219,9 @@ extension Store {
     /// Lets go of a claim (the reviewer stops working the case before deciding).
     public func release(caseID: Int64, by actor: String, now: Date = Date()) throws {
         try pool.write { db in
+            _ = try requireRole(db, actor, action: "release cases", allowed: [.reviewer, .senior])
             let c = try lockedCase(db, caseID, action: "released")
-            guard (c["claimed_by"] as String?) == actor else { return }
+            guard (c["claimed_by"] as String?) == actor else { throw WorkflowError.notYourClaim(case: caseID) }
             let back = (c["match_decision"] as String?) == "auto" && (c["recipient_ssn"] as String?) != nil ? "MATCHED" : "NEEDS_MATCH"
             let stamp = Store.timestamp(now)
             try db.execute(sql: "UPDATE cases SET state = ?, claimed_by = NULL, claim_until = NULL, updated_at = ? WHERE id = ?",

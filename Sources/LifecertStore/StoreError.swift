@@ -1,3 +1,5 @@
+import LifecertDomain
+
 /// Why the store refused an operation, written for the person who will read it.
 public enum StoreError: Error, Equatable, CustomStringConvertible {
     /// The store was written by a newer lifecert: opening it could corrupt it.
@@ -42,7 +44,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .appendOnly(let what):
             return "\(what) are append-only: they are never changed or deleted; revoke a wrong record with a later one"
         case .unknownRecipient(let key):
-            return "no recipient with social-security or identity number \(key) is in the store"
+            return "no recipient with social-security or identity number \(IdentityNumbers.mask(key)) is in the store"
         case .unknownRecord(let id):
             return "there is no certification record \(id)"
         case .unknownScan(let id):

@@ -36,6 +36,8 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
     case userExists(String)
     case firstUserMustBeAdmin(String)
     case badCorrection(field: String, expected: String)
+    /// A release of a case the user does not hold.
+    case notYourClaim(case: Int64)
     case claimFirst(case: Int64)
     case lastAdministrator(String)
 
@@ -67,6 +69,8 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
             return "\(u) is already a user"
         case .firstUserMustBeAdmin(let u):
             return "the store has no users yet, and its first must be an administrator: `lifecert users add \(u) --role admin` (or another login), then add the others"
+        case .notYourClaim(let id):
+            return "case \(id) is not claimed by you, so there is nothing to release"
         case .badCorrection(let f, let e):
             return "the new value of \(f) is not accepted: \(e)"
         case .claimFirst(let id):
