@@ -60,6 +60,9 @@ public final class CSVReader: Sequence, IteratorProtocol {
     private var sawUTF8 = false
     /// The I/O error that stopped the reader, if any.
     public private(set) var ioError: CSVFileError?
+    /// The file starts like UTF-16 text (a byte-order mark, or every other byte NUL): its NUL
+    /// bytes are then reported as the wrong encoding, not as damage.
+    private var looksUTF16 = false
 
     /// Opens `path`. Pass `encoding` to force one; nil detects it.
     public init(path: String, encoding: TextEncoding? = nil, maxRecordBytes: Int = 1 << 20) throws {
@@ -105,6 +108,12 @@ public final class CSVReader: Sequence, IteratorProtocol {
             if bufferCount >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF {
                 position = 3
                 if encoding == nil { encoding = .utf8; sawUTF8 = true }
+            }
+            if bufferCount >= 2, (buffer[0], buffer[1]) == (0xFF, 0xFE) || (buffer[0], buffer[1]) == (0xFE, 0xFF) {
+                looksUTF16 = true
+            } else if bufferCount >= 4, (buffer[0] != 0 && buffer[1] == 0 && buffer[2] != 0 && buffer[3] == 0)
+                        || (buffer[0] == 0 && buffer[1] != 0 && buffer[2] == 0 && buffer[3] != 0) {
+                looksUTF16 = true
             }
         }
         return true
@@ -190,6 +199,9 @@ public final class CSVReader: Sequence, IteratorProtocol {
         if !sawAny { return nil }
         if tooLong { return .bad(line: startLine, reason: "the record is longer than \(maxRecordBytes / 1024) KiB; it was skipped") }
         if inQuotes { return .bad(line: startLine, reason: "a quoted field is not closed before the end of the file") }
+        if nulByte && looksUTF16 {
+            return .bad(line: startLine, reason: "the file is UTF-16 text (what Excel calls \"Unicode text\"); lifecert reads UTF-8 or GBK: save it again as \"CSV UTF-8\"")
+        }
         if nulByte { return .bad(line: startLine, reason: "the record contains a NUL byte (a binary file, or a damaged export)") }
         if badQuote { return .bad(line: startLine, reason: "a quote character appears inside an unquoted field; quote the whole field and double the inner quotes") }
         endField()
@@ -202,6 +214,8 @@ public final class CSVReader: Sequence, IteratorProtocol {
             }
             fields.append(s)
         }
+        // A byte-order mark at the start of a later line (two exports joined with `cat`) is not data.
+        if startLine > 1, fields[0].unicodeScalars.first == "\u{FEFF}" { fields[0].unicodeScalars.removeFirst() }
         return .record(line: startLine, fields: fields)
     }
 

@@ -93,6 +93,14 @@ public final class RegistryExtract: Sequence, IteratorProtocol {
         }
         var reasons: [String] = []
         var warnings: [String] = []
+        // A control character (an escape sequence, a bell, a backspace) would act on the terminal
+        // or the spreadsheet that shows the value later: refused, as the consular batch does.
+        for (name, i) in columnIndex.sorted(by: { $0.value < $1.value }) {
+            guard Self.requiredColumns.contains(name) || Self.optionalColumns.contains(name) else { continue }
+            if fields[i].unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\t") || (0x7F...0x9F).contains($0.value) }) {
+                reasons.append("\(name) contains control characters")
+            }
+        }
         func value(_ column: String) -> String {
             guard let i = columnIndex[column] else { return "" }
             return fields[i].trimmingWhitespace()
