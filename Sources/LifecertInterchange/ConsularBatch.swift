@@ -228,6 +228,12 @@ public final class ConsularBatchFile: Sequence, IteratorProtocol {
         }
         let passport = value("passport_number"), certificateNo = value("certificate_no")
         if passport.utf8.count > 200 || certificateNo.utf8.count > 200 { reasons.append("passport_number or certificate_no is longer than 200 bytes") }
+        // The optional values get the required ones' control-character check too: it is also what
+        // refuses a JSON array or object given as one (read as "\u{0}" above).
+        for (key, v) in [("passport_number", passport), ("certificate_no", certificateNo)]
+        where v.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            reasons.append("\(key) contains control characters or is not a single value")
+        }
         guard reasons.isEmpty, let batchID, let recordID, let channel, let mission, let name, let sex, let birth, let idType,
               let idKey, let certifiedAt, let appeared else {
             return .rejected(line: line, batchID: batchID, recordID: recordID, reasons: reasons.isEmpty ? ["the row is incomplete"] : reasons)
