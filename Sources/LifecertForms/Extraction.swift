@@ -345,16 +345,47 @@ struct Extractor {
         return lo
     }
 
+    /// Regex engine callbacks allowed beyond one per start position: ICU calls back once for each
+    /// position a search starts from and once every 10 000 steps of matching, so this is about two
+    /// million steps of backtracking (0.1–0.2 s) per window. The patterns of forms/ stay within it on
+    /// every sample certificate (FuzzRegressionTests).
+    static let backtrackingBudget = 200
+
+    /// The matches of `regex` in `text`, or nil when matching took more than the budget: a pattern
+    /// such as `(a|a)*b` or `(.*.*.*.*)x` takes exponential or high-polynomial time on some lines,
+    /// which ``RegexSafety`` cannot see in every form.
+    static func boundedMatches(_ regex: NSRegularExpression, in text: String) -> [NSTextCheckingResult]? {
+        let length = (text as NSString).length
+        let budget = length + backtrackingBudget
+        var matches: [NSTextCheckingResult] = []
+        var callbacks = 0
+        var overBudget = false
+        regex.enumerateMatches(in: text, options: [.reportProgress], range: NSRange(location: 0, length: length)) { match, _, stop in
+            if let match {
+                matches.append(match)
+            } else {
+                callbacks += 1
+                if callbacks > budget {
+                    overBudget = true
+                    stop.pointee = true
+                }
+            }
+        }
+        return overBudget ? nil : matches
+    }
+
     /// Every candidate of a field, pattern by pattern; stops at the first pattern that gives a valid one.
     func candidates(_ spec: FieldSpec) -> (best: Candidate?, fallback: Candidate?) {
         var fallback: Candidate?
         let windowsByPage = windowsBySize[spec.lines] ?? pages.map { Self.windows(page: $0, size: spec.lines) }
         for pattern in spec.patterns {
             var found: [Candidate] = []
-            for (pi, ws) in windowsByPage.enumerated() {
+            windows: for (pi, ws) in windowsByPage.enumerated() {
                 for w in ws {
-                    let ns = w.folded as NSString
-                    for m in pattern.regex.matches(in: w.folded, range: NSRange(location: 0, length: ns.length)) {
+                    // A pattern that backtracks past its budget on one window is given up for the
+                    // document (what it found before stays): one slow pattern costs one budget.
+                    guard let matches = Self.boundedMatches(pattern.regex, in: w.folded) else { break windows }
+                    for m in matches {
                         let r = m.range(at: 1)
                         guard r.location != NSNotFound, r.length > 0 else { continue }
                         let a = Self.charIndex(r.location, in: w.offsets)

@@ -97,8 +97,10 @@ public enum PatternMacros {
 /// Contract: ``nestedQuantifier(in:)`` reports a group that is repeated (`*`, `+`, `{n,}`, or
 /// `{n,m}` with m > 1) while something inside it is repeated too, when either repetition is
 /// unbounded or the two bounds multiply past 10 000: `(a+)+`, `(.*)*`, `(?:\s*\d)+`, `(x{1,200}){1,200}`.
-/// Bounded nesting such as `(?:\s?\d){8}` or `(?:day\s+of\s+)?` is allowed. Together with lines cut
-/// at 500 characters this bounds the time any template can make a page take.
+/// Bounded nesting such as `(?:\s?\d){8}` or `(?:day\s+of\s+)?` is allowed. This is advice to the
+/// template's author, not the bound: `(a|a)*b` or `(.*.*.*.*.*)x` pass it and still take exponential
+/// or high-polynomial time. What bounds a page's time is the extractor's backtracking budget
+/// (`Extractor.boundedMatches`), with lines cut at 500 characters.
 enum RegexSafety {
     static let unbounded = Int.max
 
