@@ -28,13 +28,24 @@ public struct ScanArchive: Sendable {
     public func store(_ bytes: [UInt8], sha256: String, extension ext: String, source: String = "the scan") throws -> String {
         let target = path(sha256: sha256, extension: ext)
         let fm = FileManager.default
-        if fm.fileExists(atPath: target) { return target }
         let dir = (target as NSString).deletingLastPathComponent
         func failed(_ reason: String) -> StoreError { .archiveFailed(file: source, archive: root, reason: reason) }
         do {
             try fm.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
         } catch {
             throw failed("its folder cannot be created (\(error.localizedDescription))")
+        }
+        // A link planted inside the archive (a prefix folder, or a file under a hash's name) must
+        // not lead a write outside it: the folder must resolve inside the resolved root, and the
+        // target must not exist as anything but a regular file.
+        guard let realRoot = Self.resolved(root), let realDir = Self.resolved(dir), realDir.hasPrefix(realRoot + "/") else {
+            throw failed("its folder \(dir) leads outside the archive (a symbolic link to \(Self.resolved(dir) ?? "nowhere")); lifecert writes only inside the archive: remove the link")
+        }
+        var st = stat()
+        if lstat(target, &st) == 0 {
+            // Archived before (the same content): nothing to write.
+            if (st.st_mode & S_IFMT) == S_IFREG { return target }
+            throw failed("\(target) exists but is not a regular file (a link or a folder was put in its place); remove it")
         }
         let temp = "\(dir)/.incoming-\(UUID().uuidString)"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL, 0o640)
@@ -65,6 +76,13 @@ public struct ScanArchive: Sendable {
         let dfd = open(dir, O_RDONLY | O_DIRECTORY)
         if dfd >= 0 { fsync(dfd); close(dfd) }
         return target
+    }
+
+    /// The path with every link resolved, or nil when it does not exist.
+    static func resolved(_ path: String) -> String? {
+        guard let p = realpath(path, nil) else { return nil }
+        defer { free(p) }
+        return String(cString: p)
     }
 
     /// A system error in words, the disk-full ones first.

@@ -326,6 +326,50 @@ import Testing
         #expect(after == before.filter { $0.key != "work/here" })
     }
 
+    /// A link planted inside the archive — a prefix folder leading elsewhere, or a link in place of
+    /// an archived copy — never leads lifecert to write or read outside the archive: intake stops
+    /// with exit 5 naming the link, nothing is written outside, and once the link is removed the
+    /// scan is taken in.
+    @Test func aLinkPlantedInTheArchiveNeverLeadsOutsideIt() throws {
+        let dir = Scratch()
+        let fm = FileManager.default
+        let store = dir.path("s.db")
+        let root = store + ".archive"
+        try fm.createDirectory(atPath: dir.path("outside"), withIntermediateDirectories: true)
+        try Data("secret\n".utf8).write(to: URL(fileURLWithPath: dir.path("outside/secret")))
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: Self.goodScan))
+        let sha = SHA256Hex.of(bytes)
+        let prefix = String(sha.prefix(2))
+        try fm.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let before = Self.snapshot(dir.path("outside"))
+
+        // 1. The prefix folder is a link to a folder outside.
+        try fm.createSymbolicLink(atPath: root + "/" + prefix, withDestinationPath: dir.path("outside"))
+        let r1 = try Self.intake([Self.goodScan], store: store)
+        Self.expectOrderly(r1, status: 5, "a prefix folder linked outside")
+        #expect(r1.stderr.contains("leads outside the archive"), "\(r1.stderr)")
+        #expect(r1.stderr.contains("scan-004-hk-ftu.png"), "\(r1.stderr)")
+        #expect(Self.snapshot(dir.path("outside")) == before)
+
+        // 2. A link in place of the archived copy, pointing at a file outside.
+        try fm.removeItem(atPath: root + "/" + prefix)
+        try fm.createDirectory(atPath: root + "/" + prefix, withIntermediateDirectories: true)
+        try fm.createSymbolicLink(atPath: root + "/\(prefix)/\(sha).png", withDestinationPath: dir.path("outside/secret"))
+        let r2 = try Self.intake([Self.goodScan], store: store)
+        Self.expectOrderly(r2, status: 5, "a link in place of the archived copy")
+        #expect(r2.stderr.contains("is not a regular file"), "\(r2.stderr)")
+        #expect(Self.snapshot(dir.path("outside")) == before)
+        #expect(try String(contentsOfFile: dir.path("outside/secret"), encoding: .utf8) == "secret\n")
+
+        // The link removed: the scan is archived inside and read.
+        try fm.removeItem(atPath: root + "/\(prefix)/\(sha).png")
+        let r3 = try Self.intake([Self.goodScan], store: store)
+        Self.expectOrderly(r3, status: 0, "after the links are removed")
+        Self.expectGoodScanRead(r3)
+        Self.expectArchived(bytes, in: store)
+        try Self.expectAuditIntact(store)
+    }
+
     /// `intake --watch DIR` does not follow a link out of DIR (it says so once and leaves the link
     /// where it is), takes the good scan, and never moves or deletes anything outside DIR.
     @Test func watchDoesNotFollowALinkOutOfItsFolder() throws {
@@ -574,5 +618,22 @@ import Testing
         #expect(e.seconds < 60)
         #expect(e.stderr.contains("template left out: \(file):\(t.line)"), "\(e.stderr)")
         #expect(e.json.first?["kind"] as? String == "hk", "\(e.stdout)")
+    }
+}
+
+/// SHA-256 of some bytes in hex, by the system's sha256sum (the test target does not link swift-crypto).
+enum SHA256Hex {
+    static func of(_ data: Data) -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        let input = Pipe(), output = Pipe()
+        p.standardInput = input
+        p.standardOutput = output
+        try? p.run()
+        input.fileHandleForWriting.write(data)
+        try? input.fileHandleForWriting.close()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: out, as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
     }
 }

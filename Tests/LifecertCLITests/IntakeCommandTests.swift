@@ -16,7 +16,7 @@ import Testing
     @Test func extractRecognisesEveryKindAndNeverTakesANonCertificateForOne() throws {
         let r = try cli.run(["extract", scans, "--json", "--forms", forms, "--today", "2026-11-25"])
         #expect(r.status == 0, "\(r.stderr)")
-        let objects = r.stdout.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        let objects = try r.stdout.split(separator: "\n").map { try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
         let byFile = Dictionary(grouping: objects) { $0["file"] as! String }
         #expect(byFile.count == 28)
         for (file, docs) in byFile {
@@ -55,7 +55,7 @@ import Testing
 
         let first = try cli.run(["intake", png, bad, "--json", "--store", store, "--forms", forms, "--received", "2026-11-25"])
         #expect(first.status == 4, "bad files must give exit status 4: \(first.stderr)")
-        let lines = first.stdout.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        let lines = try first.stdout.split(separator: "\n").map { try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
         #expect(lines.count == 4)
         let unreadable = lines.filter { $0["error"] != nil }
         #expect(unreadable.count == 3)
@@ -107,7 +107,7 @@ import Testing
         let files = ["scan-001-consular-2015.pdf", "scan-004-hk-ftu.png", "scan-011-foreign-notary.png"].map { "\(scans)/\($0)" }
         let r = try cli.run(["intake"] + files + ["--json", "--store", store, "--forms", forms, "--today", "2026-11-25"])
         #expect(r.status == 0, "\(r.stderr)")
-        let lines = r.stdout.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        let lines = try r.stdout.split(separator: "\n").map { try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
         #expect(lines.count == 3)
         var autoCase: Int?
         for o in lines {
