@@ -368,8 +368,19 @@ final class IntakeRun {
 
     func report(_ o: [String: Any], line: String) {
         progress.finish()
-        print(json ? compactJSON(o) : line)
+        print(json ? compactJSON(o) : Self.printable(line))
         fflush(nil)  // all output streams: a watcher's output reaches a log file as each case opens
+    }
+
+    /// A line as it may go to a terminal or a log: control characters (a newline or an escape
+    /// sequence in a file name) shown as `\u{…}` instead of breaking the line or the screen.
+    static func printable(_ line: String) -> String {
+        guard line.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return line }
+        var out = ""
+        for u in line.unicodeScalars {
+            if u.properties.generalCategory == .control { out += "\\u{\(String(u.value, radix: 16))}" } else { out.unicodeScalars.append(u) }
+        }
+        return out
     }
 
     /// Polls `folder`; a file is taken once its size and modification time have not changed for
