@@ -17,6 +17,8 @@ let package = Package(
         .executable(name: "lifecert", targets: ["lifecert"]),
         .executable(name: "lifecert-samples", targets: ["lifecert-samples"]),
         .executable(name: "lifecert-load", targets: ["lifecert-load"]),
+        // For the fuzzing package in Fuzz/ (scripts/fuzz); the normal build does not use it.
+        .library(name: "LifecertParsers", targets: ["LifecertDomain", "LifecertInterchange", "LifecertForms"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -31,7 +33,7 @@ let package = Package(
             providers: [.apt(["libtesseract-dev", "libleptonica-dev"])]),
         .systemLibrary(
             name: "CPoppler", path: "Sources/CPoppler", pkgConfig: "poppler-glib cairo",
-            providers: [.apt(["libpoppler-glib-dev", "libcairo2-dev"])]),
+            providers: [.apt(["libpoppler-glib-dev", "libcairo2-dev", "zlib1g-dev"])]),
 
         .systemLibrary(
             name: "CNcurses", path: "Sources/CNcurses",
