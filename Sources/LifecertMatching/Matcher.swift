@@ -1,7 +1,6 @@
 import Foundation
 import LifecertDomain
 import LifecertNames
-import Synchronization
 
 /// What becomes of a certificate after matching.
 public enum MatchDecision: String, Codable, Sendable {
@@ -177,13 +176,23 @@ public struct Matcher: Sendable {
 }
 
 /// A thread-safe memo of registry counts.
-final class FrequencyCache: Sendable {
-    private let table = Mutex<[String: Int]>([:])
+///
+/// Guarded by `NSLock` (a pthread mutex) rather than `Synchronization.Mutex`: on Linux the latter
+/// locks with futex calls that ThreadSanitizer cannot see, so every access to the table was
+/// reported as a race (docs/RELIABILITY.md, "Sanitizers"); with a pthread mutex TSan checks it.
+final class FrequencyCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var table: [String: Int] = [:]
 
     func value(_ key: String, _ compute: () throws -> Int) rethrows -> Int {
-        if let v = table.withLock({ $0[key] }) { return v }
+        lock.lock()
+        let known = table[key]
+        lock.unlock()
+        if let known { return known }
         let v = try compute()
-        table.withLock { $0[key] = v }
+        lock.lock()
+        table[key] = v
+        lock.unlock()
         return v
     }
 }

@@ -48,12 +48,15 @@ import Testing
         p.standardError = err
         let started = Date()
         try p.run()
+        // stderr is read on a thread of its own; a semaphore hands its bytes over (a happens-before
+        // edge ThreadSanitizer sees, which polling `isFinished` is not).
         nonisolated(unsafe) var errData = Data()
-        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
+        let errRead = DispatchSemaphore(value: 0)
+        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile(); errRead.signal() }
         reader.start()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        while !reader.isFinished { usleep(1000) }
+        errRead.wait()
         return Run(status: p.terminationStatus, signalled: p.terminationReason == .uncaughtSignal,
                    stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self),
                    seconds: Date().timeIntervalSince(started))

@@ -50,8 +50,11 @@ import Testing
         while try (count("SELECT count(*) FROM scans WHERE read_at IS NOT NULL") < total / 4 || count(doomedLeases) == 0) && waited < 6000 {
             usleep(10_000); waited += 1
         }
-        kill(doomed.processIdentifier, SIGKILL)
+        // Frozen first, so that its leases are counted exactly (the others take a dead worker's
+        // scans over at once, so counting after the kill would race them), then killed.
+        kill(doomed.processIdentifier, SIGSTOP)
         let leasedByDoomed = try count(doomedLeases)
+        kill(doomed.processIdentifier, SIGKILL)
         doomed.waitUntilExit()
         for p in others { p.waitUntilExit(); #expect(p.terminationStatus == 0) }
         print("killed a worker holding \(leasedByDoomed) lease(s) after \(waited / 100) s")
