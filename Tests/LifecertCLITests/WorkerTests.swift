@@ -47,7 +47,7 @@ import Testing
         func count(_ sql: String) throws -> Int { try db.read { try Int.fetchOne($0, sql: sql) ?? -1 } }
         let doomedLeases = "SELECT count(*) FROM scans WHERE read_at IS NULL AND lease_owner LIKE '%:\(doomed.processIdentifier)'"
         var waited = 0
-        while try (count("SELECT count(*) FROM scans WHERE read_at IS NOT NULL") < total / 4 || count(doomedLeases) == 0) && waited < 6000 {
+        while try (count("SELECT count(*) FROM scans WHERE read_at IS NOT NULL") < total / 4 || count(doomedLeases) == 0) && waited < 60_000 {  // up to 10 minutes: a sanitizer build is slow
             usleep(10_000); waited += 1
         }
         // Frozen first, so that its leases are counted exactly (the others take a dead worker's

@@ -146,9 +146,14 @@ enum BadFiles {
     @Test func enginesAreNeverSharedBetweenThreads() throws {
         let (_, pages) = try ScanReader().read(try sampleBytes("scan-011-foreign-notary.png"), name: "n.png")
         let image = try #require(pages[0].image?.scaled(0.5))
-        nonisolated(unsafe) var texts = [String](repeating: "", count: 6)
+        // Each thread writes its own slot of one buffer allocated beforehand (growing or copying a
+        // shared Array from several threads would itself be a race; ThreadSanitizer reported it).
+        let texts = UnsafeMutableBufferPointer<String>.allocate(capacity: 6)
+        texts.initialize(repeating: "")
+        defer { texts.deinitialize(); texts.deallocate() }
+        nonisolated(unsafe) let slots = texts
         DispatchQueue.concurrentPerform(iterations: 6) { i in
-            texts[i] = (try? pool.withEngine("eng") { $0.recognize(image, index: 0).text }) ?? ""
+            slots[i] = (try? pool.withEngine("eng") { $0.recognize(image, index: 0).text }) ?? ""
         }
         #expect(Set(texts).count == 1)
         #expect(texts[0].uppercased().contains("NOTARY"))
