@@ -31,34 +31,13 @@ import Testing
         }
     }
 
-    /// Runs lifecert and reports how it ended (CommandRunner does not tell a signal from an exit).
+    /// Runs lifecert through `CommandRunner` and reports how it ended, and how long it took.
     static func lifecert(_ args: [String], cwd: URL? = nil, env: [String: String] = [:]) throws -> Run {
-        let p = Process()
-        p.executableURL = CommandRunner.productsFolder.appendingPathComponent("lifecert")
-        p.arguments = args
-        var e = ProcessInfo.processInfo.environment
-        e.removeValue(forKey: "LIFECERT_STORE")
-        e.removeValue(forKey: "LIFECERT_POLICY")
-        e["OMP_THREAD_LIMIT"] = "1"
-        for (k, v) in env { e[k] = v }
-        p.environment = e
-        if let cwd { p.currentDirectoryURL = cwd }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
+        var runner = CommandRunner(environment: ["OMP_THREAD_LIMIT": "1"].merging(env) { $1 })
+        runner.workingDirectory = cwd
         let started = Date()
-        try p.run()
-        // stderr is read on a thread of its own; a semaphore hands its bytes over (a happens-before
-        // edge ThreadSanitizer sees, which polling `isFinished` is not).
-        nonisolated(unsafe) var errData = Data()
-        let errRead = DispatchSemaphore(value: 0)
-        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile(); errRead.signal() }
-        reader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        errRead.wait()
-        return Run(status: p.terminationStatus, signalled: p.terminationReason == .uncaughtSignal,
-                   stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self),
+        let r = try runner.run(args)
+        return Run(status: r.status, signalled: r.signalled, stdout: r.stdout, stderr: r.stderr,
                    seconds: Date().timeIntervalSince(started))
     }
 

@@ -5,6 +5,8 @@ import GRDB
 struct CommandRunner {
     struct Result {
         let status: Int32
+        /// True when a signal ended the process (then `status` is the signal's number).
+        var signalled = false
         let stdout: String
         let stderr: String
     }
@@ -57,7 +59,8 @@ struct CommandRunner {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         errRead.wait()
-        return Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        return Result(status: p.terminationStatus, signalled: p.terminationReason == .uncaughtSignal,
+                      stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self))
     }
 }
