@@ -7,7 +7,7 @@ import PackageDescription
 //   LifecertMatching    – linking a certificate to its recipient: candidates, Fellegi–Sunter scores, checks
 //   LifecertQueue       – the reviewer's terminal queue (ncurses) and the case sheet
 //   LifecertInterchange – reading outside files: CSV with encoding detection, the registry extract
-//   LifecertStore       – the store (SQLite through GRDB): schema, migrations, registry upsert, queries
+//   LifecertStore       – the store (SQLite through GRDB, or PostgreSQL through postgres-nio): schema, migrations, queries
 //   LifecertDocuments   – scans, rendering and OCR (Tesseract, poppler-glib, cairo, Leptonica)
 //   LifecertCLI         – the `lifecert` commands (swift-argument-parser)
 let package = Package(
@@ -25,6 +25,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // C libraries from Debian's -dev packages.
@@ -48,6 +52,10 @@ let package = Package(
             dependencies: [
                 "LifecertDomain", "LifecertNames",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(name: "LifecertDocuments", dependencies: ["LifecertDomain", "CTesseract", "CPoppler"]),

@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import GRDB
 import LifecertDomain
 
 /// What the importer decided for one line of a consular batch file, for the store to commit.
@@ -58,14 +57,14 @@ extension Store {
     public func beginConsularImport(fileName: String, sha256: String, actor: String) throws -> ConsularImport {
         try pool.write { db in
             _ = try requireRole(db, actor, action: "import batch files", allowed: [.clerk, .admin])
-            if try Row.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM users WHERE login = ?"), arguments: [Store.systemUser]) == nil {
+            if try SQLRow.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM users WHERE login = ?"), arguments: [Store.systemUser]) == nil {
                 let now = Store.timestamp()
                 try db.execute(sql: "INSERT INTO users (login, role, display_name, active, created_at, created_by) VALUES (?, 'system', ?, 1, ?, ?)",
                                arguments: [Store.systemUser, "approvals the policy makes automatic", now, actor])
                 try appendEvent(db, actor: actor, entity: "user", entityID: Store.systemUser, action: "USER_ADDED",
                                 after: Store.json(["role": "system"]), at: now)
             }
-            if let row = try Row.fetchOne(db.cachedStatement(sql: """
+            if let row = try SQLRow.fetchOne(db.cachedStatement(sql: """
                 SELECT id, committed_line FROM imports WHERE kind = 'CONSULAR' AND file_sha256 = ? AND status = 'RUNNING' ORDER BY id DESC LIMIT 1
                 """), arguments: [sha256]) {
                 let id: Int64 = row["id"]
@@ -77,7 +76,7 @@ extension Store {
             try db.cachedStatement(sql: """
                 INSERT INTO imports (kind, file_name, file_sha256, actor, started_at, status) VALUES ('CONSULAR', ?, ?, ?, ?, 'RUNNING')
                 """).execute(arguments: [fileName, sha256, actor, now])
-            let id = db.lastInsertedRowID
+            let id = try db.lastInsertedID()
             try appendEvent(db, actor: actor, entity: "import", entityID: String(id), action: "IMPORT_STARTED",
                             after: Store.json(["file": fileName, "sha256": sha256]), at: now)
             return ConsularImport(id: id, committedLine: 0, resumed: false)
@@ -110,7 +109,7 @@ extension Store {
                     try outcome(l, "REJECTED", reasons.joined(separator: "; "))
                 case .alreadyImported(let canonical):
                     let hash = Store.batchContentHash(canonical)
-                    if let earlier = try Row.fetchOne(findKey, arguments: [l.batchID, l.recordID]), (earlier["content_sha256"] as String) == hash {
+                    if let earlier = try SQLRow.fetchOne(findKey, arguments: [l.batchID, l.recordID]), (earlier["content_sha256"] as String) == hash {
                         try outcome(l, "DUPLICATE", case: earlier["case_id"],
                                     "already imported (import \(earlier["import_id"] as Int64), line \(earlier["line"] as Int)); nothing changed")
                     } else {
@@ -118,7 +117,7 @@ extension Store {
                     }
                 case .row(let canonical, let channel, let fieldsJSON, let link, let autoApprove, let queueReason):
                     let hash = Store.batchContentHash(canonical)
-                    if let earlier = try Row.fetchOne(findKey, arguments: [l.batchID, l.recordID]) {
+                    if let earlier = try SQLRow.fetchOne(findKey, arguments: [l.batchID, l.recordID]) {
                         let where_ = "import \(earlier["import_id"] as Int64), line \(earlier["line"] as Int)"
                         if (earlier["content_sha256"] as String) == hash {
                             try outcome(l, "DUPLICATE", case: earlier["case_id"], "already imported (\(where_)); nothing changed")
@@ -149,13 +148,13 @@ extension Store {
                         do {
                             result = try approveLocked(db, caseID: id, actor: Store.systemUser, role: .system, recipientSSN: nil,
                                                        passedOn: passedOn, now: now)
-                            return .commit
+                            return true
                         } catch let e as WorkflowError {
                             refusal = e.description
                         } catch let e as CertificationRefused {
                             refusal = e.description
                         }
-                        return .rollback
+                        return false
                     }
                     if case .certified(let record) = result {
                         try outcome(l, "APPROVED", case: id, record: record, nil)
@@ -181,7 +180,7 @@ extension Store {
         }
     }
 
-    func insertBatchCase(_ db: Database, importID: Int64, line: Int, channel: CertificationChannel, fieldsJSON: String,
+    func insertBatchCase(_ db: any SQLConnection, importID: Int64, line: Int, channel: CertificationChannel, fieldsJSON: String,
                          link: CaseLink, actor: String, stamp: String) throws -> Int64 {
         try insertCase(db, NewCase(state: link.decision == "auto" ? "MATCHED" : "NEEDS_MATCH", kind: "batch", form: channel.rawValue,
                                    fieldsJSON: fieldsJSON, reason: nil, link: link, ocrText: nil),
@@ -192,7 +191,7 @@ extension Store {
     public func finishConsularImport(_ importID: Int64, encoding: String?, actor: String) throws {
         try pool.write { db in
             let now = Store.timestamp()
-            let counts = try Row.fetchAll(db.cachedStatement(sql: "SELECT outcome, count(*) AS n FROM import_rows WHERE import_id = ? GROUP BY outcome"),
+            let counts = try SQLRow.fetchAll(db.cachedStatement(sql: "SELECT outcome, count(*) AS n FROM import_rows WHERE import_id = ? GROUP BY outcome"),
                                           arguments: [importID])
             var after: [String: String] = [:]
             var n: [String: Int] = [:]
@@ -211,7 +210,7 @@ extension Store {
     /// Every line's outcome of an import, in line order (the report).
     public func importOutcomes(_ importID: Int64) throws -> [ImportLineOutcome] {
         try pool.read { db in
-            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM import_rows WHERE import_id = ? ORDER BY line"), arguments: [importID]).map {
+            try SQLRow.fetchAll(db.cachedStatement(sql: "SELECT * FROM import_rows WHERE import_id = ? ORDER BY line"), arguments: [importID]).map {
                 ImportLineOutcome(line: $0["line"], batchID: $0["batch_id"], recordID: $0["record_id"], outcome: $0["outcome"],
                                   caseID: $0["case_id"], recordNumber: $0["record"], reason: $0["reason"])
             }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import LifecertDomain
 
 /// What approval asks the store to record (SPEC.md "Certification record").
@@ -74,8 +73,8 @@ extension Store {
 
     /// The body of ``appendCertification(_:)``, inside the caller's transaction (approval writes the
     /// record and moves the case in one transaction).
-    func insertCertification(_ db: Database, _ n: NewCertification) throws -> Int64 {
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM recipients WHERE ssn = ?"), arguments: [n.ssn]) else {
+    func insertCertification(_ db: any SQLConnection, _ n: NewCertification) throws -> Int64 {
+            guard let row = try SQLRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM recipients WHERE ssn = ?"), arguments: [n.ssn]) else {
                 throw StoreError.unknownRecipient(n.ssn)
             }
             let current = RecipientRecord(row: row)
@@ -103,7 +102,7 @@ extension Store {
                 """).execute(arguments: [n.ssn, n.certifiedOn.description, n.channel.rawValue, n.caseID, n.batchID, n.batchRecordID,
                                  n.examinedBy, n.approvedBy, now, validUntil.description, restores ? 1 : 0,
                                  outcome.backPayDue?.description, aliveOnly ? 1 : 0])
-            let recordID = db.lastInsertedRowID
+            let recordID = try db.lastInsertedID()
             try refreshDerived(db, ssn: n.ssn, registryDate: current.registryLastCertifiedOn, applied: r.appliedOn)
             if restores {
                 try db.cachedStatement(sql: "UPDATE recipients SET benefit_status = 'NORMAL' WHERE ssn = ?").execute(arguments: [n.ssn])
@@ -134,7 +133,7 @@ extension Store {
             let now = Store.timestamp()
             try db.execute(sql: "INSERT INTO certification_revocations (record_id, reason, revoked_by, revoked_at) VALUES (?, ?, ?, ?)",
                            arguments: [recordID, reason, actor, now])
-            let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT registry_last_certified_on, applied_on FROM recipients WHERE ssn = ?"), arguments: [ssn])!
+            let row = try SQLRow.fetchOne(db.cachedStatement(sql: "SELECT registry_last_certified_on, applied_on FROM recipients WHERE ssn = ?"), arguments: [ssn])!
             try refreshDerived(db, ssn: ssn, registryDate: (row[0] as String?).flatMap { LocalDate(iso: $0) },
                                applied: (row[1] as String?).flatMap { LocalDate(iso: $0) })
             try appendEvent(db, actor: actor, entity: "certification_record", entityID: String(recordID), action: "REVOKED",
@@ -143,14 +142,14 @@ extension Store {
     }
 
     /// The appearance date of the recipient's newest certification record that is not revoked.
-    func latestStandingCertification(_ db: Database, ssn: String) throws -> LocalDate? {
+    func latestStandingCertification(_ db: any SQLConnection, ssn: String) throws -> LocalDate? {
         try String.fetchOne(db.cachedStatement(sql: """
             SELECT max(certified_on) FROM certification_records c
             WHERE ssn = ? AND NOT EXISTS (SELECT 1 FROM certification_revocations v WHERE v.record_id = c.id)
             """), arguments: [ssn]).flatMap { LocalDate(iso: $0) }
     }
 
-    func refreshDerived(_ db: Database, ssn: String, registryDate: LocalDate?, applied: LocalDate?) throws {
+    func refreshDerived(_ db: any SQLConnection, ssn: String, registryDate: LocalDate?, applied: LocalDate?) throws {
         let latest = try latestStandingCertification(db, ssn: ssn)
         let last = [registryDate, latest].compactMap { $0 }.max()
         let (until, from) = derived(lastCertified: last, applied: applied)
@@ -163,8 +162,8 @@ extension Store {
         try pool.read { db in try certificationHistory(db, ssn: ssn) }
     }
 
-    func certificationHistory(_ db: Database, ssn: String) throws -> [CertificationRecord] {
-            let rows = try Row.fetchAll(db.cachedStatement(sql: """
+    func certificationHistory(_ db: any SQLConnection, ssn: String) throws -> [CertificationRecord] {
+            let rows = try SQLRow.fetchAll(db.cachedStatement(sql: """
                 SELECT c.*, v.reason AS v_reason, v.revoked_by AS v_by, v.revoked_at AS v_at,
                        row_number() OVER (ORDER BY c.certified_on, c.id) AS seq
                 FROM certification_records c LEFT JOIN certification_revocations v ON v.record_id = c.id

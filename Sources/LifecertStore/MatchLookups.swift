@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import LifecertDomain
 
 /// The indexed lookups the matcher needs (every one uses an index; none scans the registry).
@@ -8,7 +7,7 @@ extension Store {
     /// (by position, not by name: matching decodes hundreds of rows per certificate).
     static let recipientColumns = "ssn, name, name_latin, sex, birth_date, id_type, id_number, benefit_type, benefit_status, eligible, residence, registry_last_certified_on, phone, office, applied_on, died_on"
 
-    static func recipient(_ row: Row) -> Recipient {
+    static func recipient(_ row: SQLRow) -> Recipient {
         func date(_ i: Int) -> LocalDate? { (row[i] as String?).flatMap { LocalDate(iso: $0) } }
         return Recipient(
             ssn: row[0], name: row[1], nameLatin: row[2], sex: Sex(rawValue: row[3]) ?? .male, birthDate: date(4)!,
@@ -20,9 +19,9 @@ extension Store {
 
     /// `sql` selects from `recipients` with `SELECT * FROM recipients WHERE …`; the star is replaced
     /// by ``recipientColumns``.
-    static func recipients(_ db: Database, sql: String, arguments: StatementArguments) throws -> [Recipient] {
+    static func recipients(_ db: any SQLConnection, sql: String, arguments: SQLArguments) throws -> [Recipient] {
         let sql = sql.replacingOccurrences(of: "SELECT * FROM recipients", with: "SELECT \(recipientColumns) FROM recipients")
-        return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(recipient)
+        return try SQLRow.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(recipient)
     }
 
     static func placeholders(_ n: Int) -> String { Array(repeating: "?", count: n).joined(separator: ", ") }
@@ -32,7 +31,7 @@ extension Store {
         guard !numbers.isEmpty else { return [] }
         return try pool.unsafeReentrantRead { db in
             try Self.recipients(db, sql: "SELECT * FROM recipients WHERE id_number IN (\(Self.placeholders(numbers.count)))",
-                                arguments: StatementArguments(numbers))
+                                arguments: SQLArguments(numbers))
         }
     }
 
@@ -40,7 +39,7 @@ extension Store {
         guard !dates.isEmpty else { return [] }
         return try pool.unsafeReentrantRead { db in
             try Self.recipients(db, sql: "SELECT * FROM recipients WHERE birth_date IN (\(Self.placeholders(dates.count))) LIMIT ?",
-                                arguments: StatementArguments(dates.map(\.description) + [String(limit)]))
+                                arguments: SQLArguments(dates.map(\.description) + [String(limit)]))
         }
     }
 
@@ -49,7 +48,7 @@ extension Store {
         guard !names.isEmpty else { return [] }
         return try pool.unsafeReentrantRead { db in
             try Self.recipients(db, sql: "SELECT * FROM recipients WHERE name_folded IN (\(Self.placeholders(names.count))) LIMIT ?",
-                                arguments: StatementArguments(names + [String(limit)]))
+                                arguments: SQLArguments(names + [String(limit)]))
         }
     }
 
@@ -60,7 +59,7 @@ extension Store {
             try Self.recipients(db, sql: """
                 SELECT * FROM recipients WHERE ssn IN (
                     SELECT DISTINCT ssn FROM recipient_name_keys WHERE key IN (\(Self.placeholders(keys.count))) LIMIT ?)
-                """, arguments: StatementArguments(keys + [String(limit)]))
+                """, arguments: SQLArguments(keys + [String(limit)]))
         }
     }
 
@@ -90,8 +89,8 @@ extension Store {
         try pool.unsafeReentrantRead { db in
             try String.fetchAll(db, sql: """
                 SELECT DISTINCT ssn FROM (
-                    SELECT COALESCE(recipient_ssn, json_extract(match, '$.ssn')) AS ssn FROM cases
-                    WHERE certificate_no = ? AND state NOT IN ('REJECTED', 'SUPERSEDED'))
+                    SELECT COALESCE(recipient_ssn, \(db.dialect.jsonText("match", "ssn"))) AS ssn FROM cases
+                    WHERE certificate_no = ? AND state NOT IN ('REJECTED', 'SUPERSEDED')) linked
                 WHERE ssn IS NOT NULL AND ssn <> ?
                 """, arguments: [number, ssn])
         }

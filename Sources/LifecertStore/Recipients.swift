@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import LifecertDomain
 import LifecertNames
 
@@ -15,7 +14,7 @@ public struct RecipientRecord: Sendable, Equatable {
     /// First month payments must stop without a new certification; nil when unknown.
     public let suspendedFrom: YearMonth?
 
-    init(row: Row) {
+    init(row: SQLRow) {
         func date(_ c: String) -> LocalDate? { (row[c] as String?).flatMap { LocalDate(iso: $0) } }
         recipient = Recipient(
             ssn: row["ssn"], name: row["name"], nameLatin: row["name_latin"],
@@ -63,7 +62,7 @@ public final class RegistryImport: @unchecked Sendable {
                           "benefit_status", "eligible", "residence", "registry_last_certified_on", "phone", "office",
                           "applied_on", "died_on", "name_folded"]
 
-    static func values(_ r: Recipient) -> [DatabaseValueConvertible?] {
+    static func values(_ r: Recipient) -> [SQLValueConvertible?] {
         [r.ssn, r.name, r.nameLatin, r.sex.rawValue, r.birthDate.description, r.idType.rawValue, r.idNumber,
          r.benefitType.rawValue, r.benefitStatus.rawValue, r.eligible ? 1 : 0, r.residence,
          r.lastCertifiedOn?.description, r.phone, r.office, r.appliedOn?.description, r.diedOn?.description,
@@ -89,21 +88,21 @@ public final class RegistryImport: @unchecked Sendable {
                 WHERE ssn = ?
                 """)
             let dropKey = try db.cachedStatement(sql: "DELETE FROM recipient_name_keys WHERE key = ? AND ssn = ?")
-            let addKey = try db.cachedStatement(sql: "INSERT OR IGNORE INTO recipient_name_keys (key, ssn) VALUES (?, ?)")
+            let addKey = try db.cachedStatement(sql: "INSERT INTO recipient_name_keys (key, ssn) VALUES (?, ?) ON CONFLICT DO NOTHING")
             for (n, r) in chunk.enumerated() {
                 func index() { for k in keysOf[n] { newKeys.append((k, r.ssn)) } }
-                let new = Self.values(r).map { $0?.databaseValue ?? .null }
-                if let old = try Row.fetchOne(select, arguments: [r.ssn]) {
-                    let oldValues = Self.columns.map { old[$0] as DatabaseValue }
+                let new = Self.values(r).map { $0?.sqlValue ?? .null }
+                if let old = try SQLRow.fetchOne(select, arguments: [r.ssn]) {
+                    let oldValues = Self.columns.map { old[$0] as SQLValue }
                     if oldValues == new { c.unchanged += 1; continue }
                     let latestRecord = try store.latestStandingCertification(db, ssn: r.ssn)
                     let last = [r.lastCertifiedOn, latestRecord].compactMap { $0 }.max()
                     let (until, from) = store.derived(lastCertified: last, applied: r.appliedOn)
-                    let derivedValues: [DatabaseValue] = [
-                        last?.description.databaseValue ?? .null, until.databaseValue, from.databaseValue,
-                        id.databaseValue, now.databaseValue, r.ssn.databaseValue,
+                    let derivedValues: [SQLValue] = [
+                        last?.description.sqlValue ?? .null, until.sqlValue, from.sqlValue,
+                        id.sqlValue, now.sqlValue, r.ssn.sqlValue,
                     ]
-                    try update.execute(arguments: StatementArguments(Array(new.dropFirst()) + derivedValues))
+                    try update.execute(arguments: SQLArguments(Array(new.dropFirst()) + derivedValues))
                     let oldName: String = old["name"], oldLatin: String? = old["name_latin"]
                     if oldName != r.name || oldLatin != r.nameLatin {
                         for k in NameBlocking.registryKeys(name: oldName, nameLatin: oldLatin) { try dropKey.execute(arguments: [k, r.ssn]) }
@@ -112,19 +111,19 @@ public final class RegistryImport: @unchecked Sendable {
                     var before: [String: String] = [:]
                     var after: [String: String] = [:]
                     for (i, col) in Self.columns.enumerated() where oldValues[i] != new[i] {
-                        before[col] = String.fromDatabaseValue(oldValues[i]) ?? oldValues[i].description
-                        after[col] = String.fromDatabaseValue(new[i]) ?? new[i].description
+                        before[col] = String.fromSQL(oldValues[i]) ?? oldValues[i].description
+                        after[col] = String.fromSQL(new[i]) ?? new[i].description
                     }
                     try store.appendEvent(db, actor: actor, entity: "recipient", entityID: r.ssn, action: "REGISTRY_UPDATE",
                                           before: Store.json(before), after: Store.json(after), reason: "registry import \(id)", at: now)
                     c.updated += 1
                 } else {
                     let (until, from) = store.derived(lastCertified: r.lastCertifiedOn, applied: r.appliedOn)
-                    let derivedValues: [DatabaseValue] = [
-                        r.lastCertifiedOn?.description.databaseValue ?? .null, until.databaseValue, from.databaseValue,
-                        id.databaseValue, now.databaseValue,
+                    let derivedValues: [SQLValue] = [
+                        r.lastCertifiedOn?.description.sqlValue ?? .null, until.sqlValue, from.sqlValue,
+                        id.sqlValue, now.sqlValue,
                     ]
-                    try insert.execute(arguments: StatementArguments(new + derivedValues))
+                    try insert.execute(arguments: SQLArguments(new + derivedValues))
                     index()
                     c.inserted += 1
                 }
@@ -196,7 +195,7 @@ extension Store {
                 INSERT INTO imports (kind, file_name, file_sha256, actor, started_at, status)
                 VALUES ('REGISTRY', ?, ?, ?, ?, 'RUNNING')
                 """).execute(arguments: [fileName, sha256, actor, Store.timestamp()])
-            let id = db.lastInsertedRowID
+            let id = try db.lastInsertedID()
             try appendEvent(db, actor: actor, entity: "import", entityID: String(id), action: "REGISTRY_IMPORT_STARTED",
                             after: Store.json(["file": fileName, "sha256": sha256]))
             return id
@@ -207,7 +206,7 @@ extension Store {
     /// The recipient with this social-security number.
     public func recipient(ssn: String) throws -> RecipientRecord? {
         try pool.unsafeReentrantRead { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM recipients WHERE ssn = ?"), arguments: [ssn]).map(RecipientRecord.init(row:))
+            try SQLRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM recipients WHERE ssn = ?"), arguments: [ssn]).map(RecipientRecord.init(row:))
         }
     }
 
@@ -215,7 +214,7 @@ extension Store {
     /// ``IdentityNumbers``; a 15-digit resident ID is matched by its 18-digit form too).
     public func recipients(idNumber key: String) throws -> [RecipientRecord] {
         try pool.read { db in
-            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM recipients WHERE id_number = ? ORDER BY ssn"), arguments: [key])
+            try SQLRow.fetchAll(db.cachedStatement(sql: "SELECT * FROM recipients WHERE id_number = ? ORDER BY ssn"), arguments: [key])
                 .map(RecipientRecord.init(row:))
         }
     }
@@ -224,7 +223,7 @@ extension Store {
     /// earliest first — the reminder list.
     public func due(from: LocalDate, through: LocalDate) throws -> [RecipientRecord] {
         try pool.read { db in
-            try Row.fetchAll(db.cachedStatement(sql: """
+            try SQLRow.fetchAll(db.cachedStatement(sql: """
                 SELECT * FROM recipients WHERE valid_until BETWEEN ? AND ? AND benefit_status <> 'TERMINATED'
                 ORDER BY valid_until, ssn
                 """), arguments: [from.description, through.description]).map(RecipientRecord.init(row:))
@@ -236,7 +235,7 @@ extension Store {
     /// certification date at all (they cannot be placed and need a registry correction).
     public func overdue(month: YearMonth) throws -> (recipients: [RecipientRecord], withoutDate: Int) {
         try pool.read { db in
-            let list = try Row.fetchAll(db.cachedStatement(sql: """
+            let list = try SQLRow.fetchAll(db.cachedStatement(sql: """
                 SELECT * FROM recipients WHERE suspended_from <= ? AND benefit_status = 'NORMAL'
                 ORDER BY suspended_from, ssn
                 """), arguments: [month.description]).map(RecipientRecord.init(row:))

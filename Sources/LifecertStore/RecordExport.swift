@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import LifecertDomain
 
 /// One certification record as handed to the payment system.
@@ -29,17 +28,17 @@ extension Store {
         try pool.write { db in
             try requireRoleOrSetup(db, actor, action: "export certification records", allowed: [.admin])
             let sinceStamp = since.description
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try SQLRow.fetchAll(db, sql: """
                 SELECT c.id FROM certification_records c WHERE substr(c.approved_at, 1, 10) >= ? ORDER BY c.id
                 """, arguments: [sinceStamp])
             let ids: [Int64] = rows.map { $0[0] }
             var out: [ExportedRecord] = []
             for id in ids {
-                guard let r = try Row.fetchOne(db, sql: "SELECT c.ssn, r.name, r.id_type, r.id_number FROM certification_records c JOIN recipients r ON r.ssn = c.ssn WHERE c.id = ?", arguments: [id]),
+                guard let r = try SQLRow.fetchOne(db, sql: "SELECT c.ssn, r.name, r.id_type, r.id_number FROM certification_records c JOIN recipients r ON r.ssn = c.ssn WHERE c.id = ?", arguments: [id]),
                       let record = try certificationHistory(db, ssn: r["ssn"]).first(where: { $0.id == id }) else { continue }
                 out.append(ExportedRecord(record: record, name: r["name"], idType: r["id_type"], idNumber: r["id_number"]))
             }
-            let revokedSsn = try Row.fetchAll(db, sql: """
+            let revokedSsn = try SQLRow.fetchAll(db, sql: """
                 SELECT v.record_id, c.ssn FROM certification_revocations v JOIN certification_records c ON c.id = v.record_id
                 WHERE substr(v.revoked_at, 1, 10) >= ? AND substr(c.approved_at, 1, 10) < ? ORDER BY v.id
                 """, arguments: [sinceStamp, sinceStamp])
@@ -52,7 +51,7 @@ extension Store {
                 INSERT INTO record_exports (since, first_record, last_record, records, revocations, format, exported_by, exported_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [sinceStamp, ids.first, ids.last, ids.count, older.count, format, actor, now])
-            let exportID = db.lastInsertedRowID
+            let exportID = try db.lastInsertedID()
             try appendEvent(db, actor: actor, entity: "export", entityID: String(exportID), action: "RECORDS_EXPORTED",
                             after: Store.json(["since": sinceStamp, "records": String(ids.count), "revocations": String(older.count),
                                                "first": ids.first.map(String.init) ?? "", "last": ids.last.map(String.init) ?? ""]), at: now)

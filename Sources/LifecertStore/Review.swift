@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import LifecertDomain
 
 /// Which cases the queue shows. Every filter is applied by the store's query, so a queue of
@@ -39,15 +38,15 @@ public struct QueueFilter: Sendable, Equatable {
         return parts.joined(separator: " · ")
     }
 
-    func sql(today: LocalDate) -> (String, StatementArguments) {
+    func sql(today: LocalDate, dialect: SQLDialect) -> (String, SQLArguments) {
         var clauses: [String] = []
-        var args: StatementArguments = []
+        var args: SQLArguments = []
         let states = (self.states.isEmpty ? CaseState.open : self.states).map(\.rawValue).sorted()
         clauses.append("c.state IN (\(states.map { _ in "?" }.joined(separator: ", ")))")
-        args += StatementArguments(states)
+        args += SQLArguments(states)
         if let kind { clauses.append("c.kind = ?"); args += [kind] }
         if let flag {
-            clauses.append("(c.link_flags LIKE ? OR c.fields LIKE ?)")
+            clauses.append("(c.link_flags \(dialect.like) ? OR c.fields \(dialect.like) ?)")
             args += ["%\"code\":\"\(flag)\"%", "%\"code\":\"\(flag)\"%"]
         }
         if let olderThanDays {
@@ -57,9 +56,10 @@ public struct QueueFilter: Sendable, Equatable {
         if let claimedBy { clauses.append("c.claimed_by = ?"); args += [claimedBy] }
         let term = search.trimmingCharacters(in: .whitespaces)
         if !term.isEmpty {
-            clauses.append("(CAST(c.id AS TEXT) = ? OR s.original_name LIKE ? OR c.recipient_ssn LIKE ? OR c.fields LIKE ?)")
-            let like = "%\(term)%"
-            args += [term, like, like, like]
+            let like = dialect.like
+            clauses.append("(CAST(c.id AS TEXT) = ? OR s.original_name \(like) ? OR c.recipient_ssn \(like) ? OR c.fields \(like) ?)")
+            let pattern = "%\(term)%"
+            args += [term, pattern, pattern, pattern]
         }
         return (clauses.joined(separator: " AND "), args)
     }
@@ -84,7 +84,7 @@ public enum CorrectableField: String, CaseIterable, Sendable {
 extension Store {
     /// The ids of the cases a filter shows, oldest first (the order they should be worked in).
     public func queueCaseIDs(_ filter: QueueFilter, today: LocalDate) throws -> [Int64] {
-        let (whereSQL, args) = filter.sql(today: today)
+        let (whereSQL, args) = filter.sql(today: today, dialect: pool.dialect)
         return try pool.read { db in
             try Int64.fetchAll(db.cachedStatement(sql: """
                 SELECT c.id FROM cases c LEFT JOIN scans s ON s.id = c.scan_id WHERE \(whereSQL) ORDER BY c.id
@@ -96,10 +96,10 @@ extension Store {
     public func caseRecords(ids: [Int64]) throws -> [CaseRecord] {
         guard !ids.isEmpty else { return [] }
         let rows = try pool.read { db in
-            try Row.fetchAll(db.cachedStatement(sql: """
+            try SQLRow.fetchAll(db.cachedStatement(sql: """
                 SELECT c.*, s.original_name, s.archive_path FROM cases c LEFT JOIN scans s ON s.id = c.scan_id
                 WHERE c.id IN (\(ids.map { _ in "?" }.joined(separator: ",")))
-                """), arguments: StatementArguments(ids))
+                """), arguments: SQLArguments(ids))
         }
         let byID = Dictionary(uniqueKeysWithValues: rows.map { (($0["id"] as Int64), Self.caseRecord($0)) })
         return ids.compactMap { byID[$0] }
@@ -108,17 +108,18 @@ extension Store {
     /// Claims the oldest open case the filter shows that nobody else holds, and returns its id
     /// (nil: nothing left). Two reviewers asking at once get two different cases.
     public func claimNext(by actor: String, filter: QueueFilter = QueueFilter(), today: LocalDate, now: Date = Date()) throws -> Int64? {
-        let (whereSQL, args) = filter.sql(today: today)
+        let (whereSQL, args) = filter.sql(today: today, dialect: pool.dialect)
         return try pool.write { db in
             _ = try requireRole(db, actor, action: "review cases", allowed: [.reviewer, .senior])
             let stamp = Store.timestamp(now)
-            // The transaction holds SQLite's write lock, so no one else can take the same case.
+            // The transaction holds the store's write lock (SQLite's, or on PostgreSQL the chain lock
+            // and the row lock below), so no one else can take the same case.
             guard let id = try Int64.fetchOne(db.cachedStatement(sql: """
                 SELECT c.id FROM cases c LEFT JOIN scans s ON s.id = c.scan_id
                 WHERE \(whereSQL) AND c.created_by <> ?
                   AND (c.claimed_by IS NULL OR c.claimed_by = ? OR c.claim_until <= ?)
                   AND NOT EXISTS (SELECT 1 FROM case_approvals a WHERE a.case_id = c.id AND a.approver = ?)
-                ORDER BY c.id LIMIT 1
+                ORDER BY c.id LIMIT 1\(db.dialect == .postgres ? " FOR UPDATE OF c SKIP LOCKED" : "")
                 """), arguments: args + [actor, actor, stamp, actor]) else { return nil }
             try claimLocked(db, caseID: id, actor: actor, now: now)
             return id
@@ -232,7 +233,7 @@ extension Store {
     }
 
     /// A correction or relink needs the case claimed by the one making it (claim it first).
-    func requireOwnClaim(_ c: Row, caseID: Int64, actor: String, now: Date) throws {
+    func requireOwnClaim(_ c: SQLRow, caseID: Int64, actor: String, now: Date) throws {
         try checkClaim(c, caseID: caseID, actor: actor, now: now)
         guard (c["claimed_by"] as String?) == actor, let until = c["claim_until"] as String?, until > Store.timestamp(now) else {
             throw WorkflowError.claimFirst(case: caseID)
@@ -242,11 +243,11 @@ extension Store {
     /// After an approval: the recipient's other open cases whose certificate is of the same date or
     /// older are superseded (one event each), so no one reviews a certificate that can no longer
     /// change anything.
-    func supersedeOlderCases(_ db: Database, approved caseID: Int64, ssn: String, appearedOn: LocalDate, actor: String, at stamp: String) throws -> [Int64] {
-        let rows = try Row.fetchAll(db.cachedStatement(sql: """
+    func supersedeOlderCases(_ db: any SQLConnection, approved caseID: Int64, ssn: String, appearedOn: LocalDate, actor: String, at stamp: String) throws -> [Int64] {
+        let rows = try SQLRow.fetchAll(db.cachedStatement(sql: """
             SELECT id, state FROM cases
             WHERE recipient_ssn = ? AND id <> ? AND state IN ('MATCHED', 'NEEDS_MATCH', 'IN_REVIEW')
-              AND json_extract(fields, '$.fields.appeared_on') <= ?
+              AND \(db.dialect.jsonText("fields", "fields", "appeared_on")) <= ?
             """), arguments: [ssn, caseID, appearedOn.description])
         for r in rows {
             let id: Int64 = r["id"]

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import LifecertDomain
 
 /// A case to open for a scan once it has been read: one per certificate found, or one UNREADABLE.
@@ -56,21 +55,21 @@ extension Store {
         try pool.write { db in
             try requireRoleOrSetup(db, actor, action: "read scans", allowed: Store.mailroomRoles)
             let stamp = Store.timestamp(now)
-            let free = try Row.fetchAll(db.cachedStatement(sql: """
+            let free = try SQLRow.fetchAll(db.cachedStatement(sql: """
                 SELECT * FROM scans WHERE read_at IS NULL AND (lease_until IS NULL OR lease_until <= ? OR lease_owner = ?)
-                ORDER BY id LIMIT ?
+                ORDER BY id LIMIT ?\(db.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : "")
                 """), arguments: [stamp, reader, limit])
             // Scans held by readers of this machine: those whose process has ended are free too.
             let prefix = Self.localHost + ":"
-            let local = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT * FROM scans WHERE read_at IS NULL AND lease_until > ? AND lease_owner <> ? AND substr(lease_owner, 1, length(?)) = ?
+            let local = try SQLRow.fetchAll(db.cachedStatement(sql: """
+                SELECT * FROM scans WHERE read_at IS NULL AND lease_until > ? AND lease_owner <> ? AND substr(lease_owner, 1, length(CAST(? AS TEXT))) = ?
                 ORDER BY id
                 """), arguments: [stamp, reader, prefix, prefix])
                 .filter { Self.readerHasEnded($0["lease_owner"]) }
             let rows = Array((free + local).sorted { ($0["id"] as Int64) < ($1["id"] as Int64) }.prefix(limit))
             let until = Store.timestamp(now.addingTimeInterval(lease))
             for r in rows {
-                try db.cachedStatement(sql: "UPDATE scans SET lease_owner = ?, lease_until = ? WHERE id = ?").execute(arguments: [reader, until, r["id"]])
+                try db.cachedStatement(sql: "UPDATE scans SET lease_owner = ?, lease_until = ? WHERE id = ?").execute(arguments: [reader, until, r["id"] as Int64])
                 if let previous = r["lease_owner"] as String?, previous != reader {
                     let expired = (r["lease_until"] as String?).map { $0 <= stamp } ?? true
                     try appendEvent(db, actor: reader, entity: "scan", entityID: String(r["id"] as Int64), action: "LEASE_TAKEN_OVER",
@@ -98,7 +97,7 @@ extension Store {
     /// Who holds an unread scan's lease right now, and until when (nil: no one, or it was read).
     public func scanLeaseHolder(_ scanID: Int64, now: Date = Date()) throws -> (reader: String, until: String)? {
         try pool.read { db in
-            guard let r = try Row.fetchOne(db.cachedStatement(sql: "SELECT lease_owner, lease_until FROM scans WHERE id = ? AND read_at IS NULL AND lease_until > ?"),
+            guard let r = try SQLRow.fetchOne(db.cachedStatement(sql: "SELECT lease_owner, lease_until FROM scans WHERE id = ? AND read_at IS NULL AND lease_until > ?"),
                                            arguments: [scanID, Store.timestamp(now)]),
                   let owner = r["lease_owner"] as String?, let until = r["lease_until"] as String? else { return nil }
             return (owner, until)
@@ -121,7 +120,7 @@ extension Store {
     ///   took it over after this one's lease ran out): nothing is written then.
     public func openCasesForScan(_ scanID: Int64, cases: [NewCase], actor: String) throws -> [Int64]? {
         try pool.write { db in
-            let readAt = try Row.fetchOne(db.cachedStatement(sql: "SELECT read_at FROM scans WHERE id = ?"), arguments: [scanID])
+            let readAt = try SQLRow.fetchOne(db.cachedStatement(sql: "SELECT read_at FROM scans WHERE id = ?"), arguments: [scanID])
             guard let readAt else { throw StoreError.unknownScan(scanID) }
             if (readAt["read_at"] as String?) != nil { return nil }
             let now = Store.timestamp()

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import LifecertDomain
 
 /// Where original scans are kept, untouched: a folder beside the store
@@ -16,6 +15,9 @@ public struct ScanArchive: Sendable {
         root = url.deletingLastPathComponent().appendingPathComponent(url.lastPathComponent + ".archive").path
     }
 
+    /// An archive in the folder `root` (a shared folder, for a PostgreSQL store).
+    public init(root: String) { self.root = root }
+
     public func path(sha256: String, extension ext: String) -> String {
         "\(root)/\(sha256.prefix(2))/\(sha256).\(ext)"
     }
@@ -30,6 +32,9 @@ public struct ScanArchive: Sendable {
         let fm = FileManager.default
         let dir = (target as NSString).deletingLastPathComponent
         func failed(_ reason: String) -> StoreError { .archiveFailed(file: source, archive: root, reason: reason) }
+        guard !root.isEmpty else {
+            throw StoreError.archiveFailed(file: source, archive: "(none)", reason: "this store (on PostgreSQL) has no archive folder yet: set LIFECERT_ARCHIVE to the shared folder every mailroom and worker mounts, once; the store remembers it")
+        }
         do {
             try fm.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
         } catch {
@@ -179,16 +184,19 @@ extension Store {
     /// own scans they may then not approve).
     public static let mailroomRoles: Set<Role> = [.clerk, .reviewer, .senior, .admin]
 
-    public var archive: ScanArchive { ScanArchive(storePath: path) }
+    public var archive: ScanArchive {
+        if dialect == .postgres { return ScanArchive(root: archiveRoot ?? "") }
+        return ScanArchive(storePath: path)
+    }
 
     /// The scan with this content hash, if it was archived before.
     public func scan(sha256: String) throws -> ScanRecord? {
         try pool.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM scans WHERE sha256 = ?"), arguments: [sha256]).map(Self.scanRecord)
+            try SQLRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM scans WHERE sha256 = ?"), arguments: [sha256]).map(Self.scanRecord)
         }
     }
 
-    static func scanRecord(_ r: Row) -> ScanRecord {
+    static func scanRecord(_ r: SQLRow) -> ScanRecord {
         ScanRecord(id: r["id"], sha256: r["sha256"], size: r["size"], originalName: r["original_name"],
                    mediaType: r["media_type"], archivePath: r["archive_path"], scannedBy: r["scanned_by"] ?? "")
     }
@@ -207,7 +215,7 @@ extension Store {
         if let existing = try scan(sha256: sha256) { return (existing, false) }
         let archived = try archive.store(bytes, sha256: sha256, extension: fileExtension, source: originalName)
         return try pool.write { db in
-            if let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM scans WHERE sha256 = ?"), arguments: [sha256]) {
+            if let existing = try SQLRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM scans WHERE sha256 = ?"), arguments: [sha256]) {
                 return (Self.scanRecord(existing), false)  // another process registered it meanwhile
             }
             let now = Store.timestamp()
@@ -218,11 +226,11 @@ extension Store {
                 """).execute(arguments: [sha256, bytes.count, originalName, mediaType, archived, envelope.receivedOn?.description,
                                  envelope.postmarkCountry, envelope.scannedBy, now, leaseTo,
                                  leaseTo.map { _ in Store.timestamp(Date().addingTimeInterval(Store.scanLease)) }])
-            let id = db.lastInsertedRowID
+            let id = try db.lastInsertedID()
             try appendEvent(db, actor: envelope.scannedBy, entity: "scan", entityID: String(id), action: "ARCHIVED",
                             after: Store.json(["sha256": sha256, "name": originalName, "size": String(bytes.count),
                                                "operator": envelope.operatorName ?? envelope.scannedBy]), at: now)
-            let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM scans WHERE id = ?"), arguments: [id])!
+            let row = try SQLRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM scans WHERE id = ?"), arguments: [id])!
             return (Self.scanRecord(row), true)
         }
     }
@@ -262,7 +270,7 @@ extension Store {
 
     /// Inserts a case and its `OPENED` event, inside the caller's transaction: the one place a case
     /// is created.
-    func insertCase(_ db: Database, _ c: NewCase, from source: CaseSource, actor: String, at now: String) throws -> Int64 {
+    func insertCase(_ db: any SQLConnection, _ c: NewCase, from source: CaseSource, actor: String, at now: String) throws -> Int64 {
         var scanID: Int64?, importID: Int64?, line: String?
         var after = ["state": c.state, "kind": c.kind ?? ""]
         switch source {
@@ -283,7 +291,7 @@ extension Store {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [scanID, importID, line, c.state, c.kind, c.form, c.fieldsJSON, actor, now, now,
                                      c.link?.recipientSSN, c.link?.certificateNo, c.link?.decision, c.link?.matchJSON, c.link?.flagsJSON, c.ocrText])
-        let id = db.lastInsertedRowID
+        let id = try db.lastInsertedID()
         if let link = c.link {
             after["match"] = link.decision
             if let ssn = link.recipientSSN { after["recipient"] = ssn }
@@ -295,7 +303,7 @@ extension Store {
     }
 
     /// Marks a scan read (its cases are open) and lets go of its lease.
-    func markRead(_ db: Database, scanID: Int64, at now: String) throws {
+    func markRead(_ db: any SQLConnection, scanID: Int64, at now: String) throws {
         try db.cachedStatement(sql: "UPDATE scans SET read_at = coalesce(read_at, ?), lease_owner = NULL, lease_until = NULL WHERE id = ?")
             .execute(arguments: [now, scanID])
     }
@@ -303,7 +311,7 @@ extension Store {
     /// The cases opened for a scan.
     public func cases(scanID: Int64) throws -> [CaseRecord] {
         try pool.read { db in
-            try Row.fetchAll(db.cachedStatement(sql: """
+            try SQLRow.fetchAll(db.cachedStatement(sql: """
                 SELECT c.*, s.original_name FROM cases c LEFT JOIN scans s ON s.id = c.scan_id
                 WHERE c.scan_id = ? ORDER BY c.id
                 """), arguments: [scanID]).map(Self.caseRecord)
@@ -314,15 +322,15 @@ extension Store {
     public func cases(state: String? = nil, limit: Int = 100) throws -> [CaseRecord] {
         try pool.read { db in
             let filter = state == nil ? "" : "WHERE c.state = ?"
-            let args: StatementArguments = state == nil ? [limit] : [state!, limit]
-            return try Row.fetchAll(db.cachedStatement(sql: """
+            let args: SQLArguments = state == nil ? [limit] : [state!, limit]
+            return try SQLRow.fetchAll(db.cachedStatement(sql: """
                 SELECT c.*, s.original_name FROM cases c LEFT JOIN scans s ON s.id = c.scan_id
                 \(filter) ORDER BY c.id DESC LIMIT ?
                 """), arguments: args).map(Self.caseRecord)
         }
     }
 
-    static func caseRecord(_ r: Row) -> CaseRecord {
+    static func caseRecord(_ r: SQLRow) -> CaseRecord {
         CaseRecord(id: r["id"], scanID: r["scan_id"], state: r["state"], kind: r["kind"], form: r["form"],
                    fields: r["fields"], createdAt: r["created_at"], originalName: r["original_name"],
                    recipientSSN: r["recipient_ssn"], matchDecision: r["match_decision"], match: r["match"], linkFlags: r["link_flags"],
@@ -332,7 +340,7 @@ extension Store {
     /// One case by id.
     public func caseRecord(id: Int64) throws -> CaseRecord? {
         try pool.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: """
+            try SQLRow.fetchOne(db.cachedStatement(sql: """
                 SELECT c.*, s.original_name, s.archive_path FROM cases c LEFT JOIN scans s ON s.id = c.scan_id WHERE c.id = ?
                 """), arguments: [id]).map(Self.caseRecord)
         }

@@ -3,8 +3,9 @@ import Foundation
 import GRDB
 import LifecertDomain
 
-/// The lifecert store: one SQLite file (WAL mode, foreign keys on) holding the registry, scans,
-/// cases, certification records and the audit log.
+/// The lifecert store: the registry, scans, cases, certification records and the audit log, in one
+/// SQLite file (WAL mode, foreign keys on) or one PostgreSQL database (``PostgresLocation``), chosen
+/// by the location: a `postgres://` URL, else a file path.
 ///
 /// Contract:
 /// - Opening migrates a store written by an older lifecert forward, and refuses one written by a
@@ -15,11 +16,18 @@ import LifecertDomain
 /// - The derived columns `valid_until` and `suspended_from` always follow the policy the store was
 ///   last opened with; opening with a different policy recomputes them and logs that.
 /// Safe to use from several threads and processes at once (GRDB's `DatabasePool`: one writer,
-/// concurrent readers, a busy timeout for writers in other processes).
+/// concurrent readers, a busy timeout for writers in other processes; on PostgreSQL a connection
+/// per thread and writes serialised by a transaction lock, see ``StoreDatabase``).
 public final class Store: Sendable {
+    /// The store file, or for PostgreSQL its URL without the password.
     public let path: String
     public let policy: CertificationPolicy
-    let pool: DatabasePool
+    let pool: any StoreDatabase
+    /// Where scans are archived: beside the store file, or for PostgreSQL the shared folder set by
+    /// `LIFECERT_ARCHIVE` (else the one recorded in the store).
+    let archiveRoot: String?
+    /// SQLite or PostgreSQL.
+    public var dialect: SQLDialect { pool.dialect }
     var rules: CertificationRules { CertificationRules(policy: policy) }
 
     /// Opens (creating when absent) the store at `path`.
@@ -37,8 +45,23 @@ public final class Store: Sendable {
                 actor: String = Store.currentLogin(), onLockWait: (@Sendable () -> Void)? = nil) throws {
         let problems = policy.validate()
         guard problems.isEmpty else { throw StoreError.invalidPolicy(problems) }
-        self.path = path
         self.policy = policy
+        if let location = try PostgresLocation(url: path) {
+            self.path = location.redacted
+            let db = try PostgresStoreDatabase.open(location, busyTimeout: busyTimeout, onLockWait: onLockWait)
+            pool = db
+            isReadOnly = false
+            do {
+                archiveRoot = try db.prepareStore(archiveFolder: ProcessInfo.processInfo.environment["LIFECERT_ARCHIVE"], actor: actor)
+                try syncPolicy(actor: actor)
+            } catch {
+                db.close()
+                throw error
+            }
+            return
+        }
+        self.path = path
+        archiveRoot = nil
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty && !FileManager.default.fileExists(atPath: dir) {
             throw StoreError.cannotOpen(path: path, reason: "the folder \(dir) does not exist")
@@ -66,7 +89,7 @@ public final class Store: Sendable {
         } catch let error as DatabaseError {
             throw Store.translate(error, path: path)
         }
-        pool = opened.0
+        pool = SQLiteDatabase(pool: opened.0)
         isReadOnly = opened.readOnly
         if isReadOnly { return }
         do {
@@ -134,6 +157,7 @@ public final class Store: Sendable {
     /// errors that are not the store's.
     public static func describeFailure(_ error: Error, path: String) -> String? {
         if let e = error as? StoreError { return e.description }
+        if let e = PostgresStoreDatabase.translate(error, location: path) { return e.description }
         if let e = error as? DatabaseError { return translate(e, path: path, opening: false).description }
         return nil
     }
@@ -170,8 +194,14 @@ public final class Store: Sendable {
 
     /// The migrations applied to this store, oldest first.
     public func appliedMigrations() throws -> [String] {
-        try pool.read { try Schema.migrator.appliedMigrations($0) }
+        if let sqlite = pool as? SQLiteDatabase {
+            return try sqlite.pool.read { try Schema.migrator.appliedMigrations($0) }
+        }
+        return try pool.read { try String.fetchAll($0, sql: "SELECT identifier FROM lifecert_migrations ORDER BY applied_order") }
     }
+
+    /// Closes the store's connections (PostgreSQL; SQLite's close when the store is released).
+    public func close() { pool.close() }
 
     public static var schemaVersion: String { Schema.latest }
 
@@ -189,7 +219,7 @@ public final class Store: Sendable {
         try pool.write { db in
             let stored = try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM store_meta WHERE key = 'policy'"))
             guard stored != current else { return }
-            try db.cachedStatement(sql: "INSERT OR REPLACE INTO store_meta (key, value) VALUES ('policy', ?)").execute(arguments: [current])
+            try db.cachedStatement(sql: "INSERT INTO store_meta (key, value) VALUES ('policy', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").execute(arguments: [current])
             // Only the validity and suspension settings move the derived dates; a change of matching
             // or batch settings alone (or a policy key added by a newer lifecert) recomputes nothing.
             let before = stored.flatMap { try? JSONDecoder().decode(CertificationPolicy.self, from: Data($0.utf8)) }
@@ -202,8 +232,8 @@ public final class Store: Sendable {
         }
     }
 
-    private func recomputeAllDerived(_ db: Database) throws {
-        let rows = try Row.fetchCursor(db, sql: "SELECT ssn, last_certified_on, applied_on FROM recipients")
+    private func recomputeAllDerived(_ db: any SQLConnection) throws {
+        let rows = try SQLRow.fetchCursor(db, sql: "SELECT ssn, last_certified_on, applied_on FROM recipients")
         var updates: [(String, String?, String?)] = []
         while let row = try rows.next() {
             let (until, from) = derived(lastCertified: (row["last_certified_on"] as String?).flatMap { LocalDate(iso: $0) },
@@ -229,7 +259,7 @@ public final class Store: Sendable {
 
     /// Appends one audit event inside the caller's write transaction, chained to the previous one.
     @discardableResult
-    func appendEvent(_ db: Database, actor: String, entity: String, entityID: String, action: String,
+    func appendEvent(_ db: any SQLConnection, actor: String, entity: String, entityID: String, action: String,
                      before: String? = nil, after: String? = nil, reason: String? = nil,
                      at: String = Store.timestamp()) throws -> String {
         let prev = try String.fetchOne(db.cachedStatement(sql: "SELECT hash FROM events ORDER BY id DESC LIMIT 1")) ?? String(repeating: "0", count: 64)
@@ -258,7 +288,7 @@ public final class Store: Sendable {
     public func verifyAuditChain() throws -> Int64? {
         try pool.read { db in
             var prev = String(repeating: "0", count: 64)
-            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM events ORDER BY id")
+            let rows = try SQLRow.fetchCursor(db, sql: "SELECT * FROM events ORDER BY id")
             while let r = try rows.next() {
                 let expected = Store.eventHash(prev: prev, at: r["at"], actor: r["actor"], entity: r["entity"],
                                                entityID: r["entity_id"], action: r["action"], before: r["before"],
@@ -273,7 +303,7 @@ public final class Store: Sendable {
     /// The audit events about one entity, oldest first.
     public func events(entity: String, id: String) throws -> [AuditEvent] {
         try pool.read { db in
-            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM events WHERE entity = ? AND entity_id = ? ORDER BY id"),
+            try SQLRow.fetchAll(db.cachedStatement(sql: "SELECT * FROM events WHERE entity = ? AND entity_id = ? ORDER BY id"),
                              arguments: [entity, id]).map(AuditEvent.init(row:))
         }
     }
@@ -302,7 +332,7 @@ public struct AuditEvent: Sendable, Equatable {
     public let after: String?
     public let reason: String?
 
-    init(row: Row) {
+    init(row: SQLRow) {
         id = row["id"]
         at = row["at"]
         actor = row["actor"]

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import LifecertDomain
 
 /// What a user may do (issue 5). Stored in `users.role`; checked inside each write transaction.
@@ -106,7 +105,7 @@ extension Store {
             } else if role != .admin {
                 throw WorkflowError.firstUserMustBeAdmin(login)
             }
-            if try Row.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM users WHERE login = ?"), arguments: [login]) != nil {
+            if try SQLRow.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM users WHERE login = ?"), arguments: [login]) != nil {
                 throw WorkflowError.userExists(login)
             }
             let now = Store.timestamp()
@@ -141,7 +140,7 @@ extension Store {
     public func deactivateUser(_ login: String, by actor: String) throws {
         try pool.write { db in
             _ = try requireRole(db, actor, action: "deactivate users", allowed: [.admin])
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT role, active FROM users WHERE login = ?"), arguments: [login]) else {
+            guard let row = try SQLRow.fetchOne(db.cachedStatement(sql: "SELECT role, active FROM users WHERE login = ?"), arguments: [login]) else {
                 throw WorkflowError.unknownUser(login)
             }
             guard row["active"] as Bool else { return }
@@ -159,19 +158,19 @@ extension Store {
     /// Every user: login, role, active.
     public func users() throws -> [(login: String, role: String, active: Bool)] {
         try pool.read { db in
-            try Row.fetchAll(db.cachedStatement(sql: "SELECT login, role, active FROM users ORDER BY login")).map { ($0["login"], $0["role"], $0["active"]) }
+            try SQLRow.fetchAll(db.cachedStatement(sql: "SELECT login, role, active FROM users ORDER BY login")).map { ($0["login"], $0["role"], $0["active"]) }
         }
     }
 
     /// Whether the store has no users yet: until its first administrator is added it is in setup,
     /// and whoever can open the file may load the registry and take in scans (a one-person office
     /// starting out). From the first user on, every action is checked against roles.
-    func inSetup(_ db: Database) throws -> Bool {
+    func inSetup(_ db: any SQLConnection) throws -> Bool {
         try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM users")) == 0
     }
 
     /// ``requireRole(_:_:action:allowed:)``, except while the store is in setup (no users yet).
-    func requireRoleOrSetup(_ db: Database, _ login: String, action: String, allowed: Set<Role>) throws {
+    func requireRoleOrSetup(_ db: any SQLConnection, _ login: String, action: String, allowed: Set<Role>) throws {
         if try inSetup(db) { return }
         _ = try requireRole(db, login, action: action, allowed: allowed)
     }
@@ -181,13 +180,13 @@ extension Store {
     public func requireKnownUser(_ login: String) throws {
         try pool.read { db in
             if try inSetup(db) { return }
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT active FROM users WHERE login = ?"), arguments: [login]),
+            guard let row = try SQLRow.fetchOne(db.cachedStatement(sql: "SELECT active FROM users WHERE login = ?"), arguments: [login]),
                   row["active"] as Bool else { throw WorkflowError.unknownUser(login) }
         }
     }
 
-    func requireRole(_ db: Database, _ login: String, action: String, allowed: Set<Role>) throws -> Role {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT role, active FROM users WHERE login = ?"), arguments: [login]),
+    func requireRole(_ db: any SQLConnection, _ login: String, action: String, allowed: Set<Role>) throws -> Role {
+        guard let row = try SQLRow.fetchOne(db.cachedStatement(sql: "SELECT role, active FROM users WHERE login = ?"), arguments: [login]),
               let role = Role(rawValue: row["role"]), row["active"] as Bool else {
             throw WorkflowError.unknownUser(login)
         }
@@ -208,7 +207,7 @@ extension Store {
         }
     }
 
-    func claimLocked(_ db: Database, caseID: Int64, actor: String, now: Date) throws {
+    func claimLocked(_ db: any SQLConnection, caseID: Int64, actor: String, now: Date) throws {
         let c = try lockedCase(db, caseID, action: "claimed")
         try checkClaim(c, caseID: caseID, actor: actor, now: now)
         let until = Store.timestamp(now.addingTimeInterval(Store.claimLease))
@@ -219,14 +218,14 @@ extension Store {
                         at: Store.timestamp(now))
     }
 
-    func lockedCase(_ db: Database, _ id: Int64, action: String) throws -> Row {
-        guard let c = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cases WHERE id = ?"), arguments: [id]) else { throw WorkflowError.noSuchCase(id) }
+    func lockedCase(_ db: any SQLConnection, _ id: Int64, action: String) throws -> SQLRow {
+        guard let c = try SQLRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM cases WHERE id = ?"), arguments: [id]) else { throw WorkflowError.noSuchCase(id) }
         let state: String = c["state"]
         guard Self.reviewable.contains(state) else { throw WorkflowError.wrongState(case: id, state: state, action: action) }
         return c
     }
 
-    func checkClaim(_ c: Row, caseID: Int64, actor: String, now: Date) throws {
+    func checkClaim(_ c: SQLRow, caseID: Int64, actor: String, now: Date) throws {
         if let by = c["claimed_by"] as String?, by != actor, let until = c["claim_until"] as String?, until > Store.timestamp(now) {
             throw WorkflowError.claimedByOther(case: caseID, by: by, until: until)
         }
@@ -234,7 +233,7 @@ extension Store {
 
     /// Whether a case needs a senior's second approval: it restores suspended payment, carries a
     /// fraud flag, was not linked automatically, or had a field corrected.
-    static func isHighRisk(_ c: Row) -> Bool {
+    static func isHighRisk(_ c: SQLRow) -> Bool {
         if (c["match_decision"] as String?) != "auto" { return true }
         if (c["fields_corrected"] as Int?) ?? 0 > 0 { return true }
         let flags = (c["link_flags"] as String?) ?? ""
@@ -260,7 +259,7 @@ extension Store {
     /// The body of ``approve(caseID:by:recipientSSN:passedOn:now:)`` inside the caller's transaction,
     /// the role already checked (a reviewer's or senior's, or the system user's for a batch row the
     /// policy lets through).
-    func approveLocked(_ db: Database, caseID: Int64, actor: String, role: Role, recipientSSN: String?, passedOn: LocalDate,
+    func approveLocked(_ db: any SQLConnection, caseID: Int64, actor: String, role: Role, recipientSSN: String?, passedOn: LocalDate,
                        now: Date) throws -> ApprovalOutcome {
         let c = try lockedCase(db, caseID, action: "approved")
         try checkClaim(c, caseID: caseID, actor: actor, now: now)
@@ -293,7 +292,7 @@ extension Store {
         }
         // A batch row's record carries the sender's key (not for a conflicting row: the key
         // belongs to the earlier one).
-        let key = try Row.fetchOne(db.cachedStatement(sql: "SELECT batch_id, record_id FROM batch_rows WHERE case_id = ?"), arguments: [caseID])
+        let key = try SQLRow.fetchOne(db.cachedStatement(sql: "SELECT batch_id, record_id FROM batch_rows WHERE case_id = ?"), arguments: [caseID])
         let record = try insertCertification(db, NewCertification(
             ssn: ssn, certifiedOn: appeared, channel: channel, caseID: caseID,
             batchID: key?["batch_id"], batchRecordID: key?["record_id"],
