@@ -393,12 +393,42 @@ final class PGConnection: SQLConnection, @unchecked Sendable {
         return try result.rows.map { row in SQLRow(columns: columns, values: try row.map(Self.value)) }
     }
 
-    /// Several statements at once (the schema), through the simple protocol.
+    /// Several statements (the schema) one after the other, split at semicolons outside quotes and
+    /// `$$` bodies.
     func script(_ sql: String) throws {
-        do { _ = try raw.simpleQuery(sql).wait() } catch let e as PSQLError {
-            if e.code != .server { broken = true }
-            throw e
+        for statement in Self.statements(sql) { try run(statement, []) }
+    }
+
+    static func statements(_ sql: String) -> [String] {
+        var out: [String] = [], current = "", quote: Character? = nil, dollar = false
+        let chars = Array(sql)
+        var i = 0
+        while i < chars.count {
+            let ch = chars[i]
+            if !dollar, quote == nil, ch == "$", i + 1 < chars.count, chars[i + 1] == "$" {
+                dollar = true; current += "$$"; i += 2; continue
+            }
+            if dollar, ch == "$", i + 1 < chars.count, chars[i + 1] == "$" {
+                dollar = false; current += "$$"; i += 2; continue
+            }
+            if !dollar {
+                if let q = quote { if ch == q { quote = nil } } else if ch == "'" || ch == "\"" { quote = ch }
+                if quote == nil, ch == "-", i + 1 < chars.count, chars[i + 1] == "-" {
+                    while i < chars.count, chars[i] != "\n" { i += 1 }
+                    continue
+                }
+                if quote == nil, ch == ";" {
+                    let t = current.trimmingCharacters(in: .whitespacesAndNewlines)
+                    if !t.isEmpty { out.append(t) }
+                    current = ""; i += 1; continue
+                }
+            }
+            current.append(ch)
+            i += 1
         }
+        let t = current.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !t.isEmpty { out.append(t) }
+        return out
     }
 
     static func value(_ cell: PostgresCell) throws -> SQLValue {
@@ -458,5 +488,37 @@ struct UntypedText: PostgresDynamicTypeEncodable {
     var psqlFormat: PostgresFormat { .text }
     func encode<JSONEncoder: PostgresJSONEncoder>(into byteBuffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) {
         byteBuffer.writeString(text)
+    }
+}
+
+/// Creating and dropping the database a PostgreSQL store lives in (for `store copy` into a new
+/// database, and for the test suite's one database per test).
+public enum PostgresAdmin {
+    /// Creates `name` on the server of `serverURL` (connecting to its `postgres` database) unless it
+    /// exists. `name` must be a plain identifier (letters, digits, underscore).
+    public static func createDatabase(serverURL: String, name: String) throws {
+        guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }), !name.isEmpty else {
+            throw StoreError.cannotOpen(path: name, reason: "a database name of letters, digits and underscores is needed")
+        }
+        guard var location = try PostgresLocation(url: serverURL) else {
+            throw StoreError.cannotOpen(path: serverURL, reason: "it is not a postgres:// URL")
+        }
+        location.database = "postgres"
+        let db = try PostgresStoreDatabase.open(location, busyTimeout: 30, onLockWait: nil)
+        defer { db.close() }
+        try db.unsafeReentrantRead { c in
+            if try Int.fetchOne(c, sql: "SELECT count(*) FROM pg_database WHERE datname = ?", arguments: [name]) == 0 {
+                try c.execute(sql: "CREATE DATABASE \(name) TEMPLATE template0 ENCODING 'UTF8'")
+            }
+        }
+    }
+
+    /// Drops `name` (when it exists) on the server of `serverURL`.
+    public static func dropDatabase(serverURL: String, name: String) throws {
+        guard var location = try PostgresLocation(url: serverURL) else { return }
+        location.database = "postgres"
+        let db = try PostgresStoreDatabase.open(location, busyTimeout: 30, onLockWait: nil)
+        defer { db.close() }
+        try db.unsafeReentrantRead { c in try c.execute(sql: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
     }
 }

@@ -41,8 +41,12 @@ public final class Store: Sendable {
     ///   - actor: who is opening it (recorded if the policy changes).
     ///   - onLockWait: called once each time a statement has waited about a second for another
     ///     process's write lock (a command line tells its user it is waiting, not hung).
+    ///   - archiveFolder: for a PostgreSQL store, the shared folder scans are archived in (recorded
+    ///     in the store the first time; later openers without one use the recorded folder). A
+    ///     SQLite store's archive is always beside its file.
     public init(path: String, policy: CertificationPolicy = .standard, busyTimeout: TimeInterval = 30,
-                actor: String = Store.currentLogin(), onLockWait: (@Sendable () -> Void)? = nil) throws {
+                actor: String = Store.currentLogin(), onLockWait: (@Sendable () -> Void)? = nil,
+                archiveFolder: String? = ProcessInfo.processInfo.environment["LIFECERT_ARCHIVE"]) throws {
         let problems = policy.validate()
         guard problems.isEmpty else { throw StoreError.invalidPolicy(problems) }
         self.policy = policy
@@ -52,7 +56,7 @@ public final class Store: Sendable {
             pool = db
             isReadOnly = false
             do {
-                archiveRoot = try db.prepareStore(archiveFolder: ProcessInfo.processInfo.environment["LIFECERT_ARCHIVE"], actor: actor)
+                archiveRoot = try db.prepareStore(archiveFolder: archiveFolder, actor: actor)
                 try syncPolicy(actor: actor)
             } catch {
                 db.close()

@@ -24,7 +24,13 @@ import Testing
     init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("lifecert-batch-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        store = try Store(path: folder.appendingPathComponent("s.db").path, actor: "ada")
+        var location = folder.appendingPathComponent("s.db").path
+        if let server = ProcessInfo.processInfo.environment["LIFECERT_TEST_POSTGRES"], !server.isEmpty {
+            let name = "lc_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
+            try PostgresAdmin.createDatabase(serverURL: server, name: name)
+            location = server + "/" + name
+        }
+        store = try Store(path: location, actor: "ada", archiveFolder: folder.appendingPathComponent("archive").path)
         let extract = try RegistryExtract(path: Self.repo.appendingPathComponent("samples/registry.csv").path, today: Self.today)
         let run = try store.beginRegistryImport(fileName: "registry.csv", sha256: "r", actor: "ada")
         var rows: [Recipient] = []

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+@testable import LifecertStore
 import Testing
 
 /// README.md's table "Who may do what", one test per row: every role tries the row's commands
@@ -47,7 +47,7 @@ struct AccessTests {
     }
 
     func count(_ store: String, _ sql: String) throws -> Int {
-        try DatabaseQueue(path: store, configuration: patientReader()).read { try Int.fetchOne($0, sql: sql) ?? -1 }
+        try TestBackend.reader(store).read { try Int.fetchOne($0, sql: sql) ?? -1 }
     }
 
     @Test func readingIsForEveryRoleAndNoOneElse() throws {

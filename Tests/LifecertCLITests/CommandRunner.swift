@@ -37,10 +37,12 @@ struct CommandRunner {
     func run(_ arguments: [String], tool: String = "lifecert") throws -> Result {
         let p = Process()
         p.executableURL = Self.productsFolder.appendingPathComponent(tool)
-        p.arguments = arguments
+        let (mapped, storeEnvironment) = TestBackend.arguments(arguments)
+        p.arguments = mapped
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "LIFECERT_STORE")
         env.removeValue(forKey: "LIFECERT_POLICY")
+        for (k, v) in storeEnvironment { env[k] = v }
         for (k, v) in environment { env[k] = v }
         p.environment = env
         if let workingDirectory { p.currentDirectoryURL = workingDirectory }

@@ -1,6 +1,5 @@
 import Foundation
-import GRDB
-import LifecertStore
+@testable import LifecertStore
 import Testing
 
 /// Eight reviewer processes claiming and approving from one queue of 2,000 cases, back to back:
@@ -32,14 +31,14 @@ import Testing
             approved += o["approved"] as? Int ?? 0
         }
         #expect(approved == 2000)
-        let db = try DatabaseQueue(path: store, configuration: patientReader())
+        let db = try TestBackend.reader(store)
         func count(_ sql: String) throws -> Int { try db.read { try Int.fetchOne($0, sql: sql) ?? -1 } }
         #expect(try count("SELECT count(*) FROM certification_records") == 2000)
         #expect(try count("SELECT count(*) FROM case_approvals") == 2000)
         #expect(try count("SELECT count(*) FROM cases WHERE state = 'APPROVED'") == 2000)
         #expect(try count("SELECT count(DISTINCT case_id) FROM certification_records") == 2000)
         #expect(try count("SELECT count(*) FROM events WHERE action = 'APPROVED'") == 2000)
-        #expect(try Store(path: store).verifyAuditChain() == nil)
+        #expect(try Store(path: TestBackend.location(store)).verifyAuditChain() == nil)
     }
 }
 

@@ -1,6 +1,5 @@
 import Foundation
-import GRDB
-import LifecertStore
+@testable import LifecertStore
 import Testing
 
 /// `lifecert import consular` killed with SIGKILL at random moments, at least 20 times, then run to
@@ -33,7 +32,7 @@ import Testing
 
     /// The rows that must be the same after a clean run and after crashes (timestamps and hashes aside).
     func dump(_ path: String) throws -> [String] {
-        let db = try DatabaseQueue(path: path, configuration: patientReader())
+        let db = try TestBackend.reader(path)
         return try db.read { db in
             var out: [String] = []
             for (table, sql) in [
@@ -45,8 +44,8 @@ import Testing
                 ("recipients", "SELECT ssn, benefit_status, last_certified_on, valid_until, suspended_from FROM recipients ORDER BY ssn"),
                 ("events", "SELECT actor, entity, entity_id, action, before, after, reason FROM events WHERE entity <> 'import' ORDER BY id"),
             ] {
-                for row in try Row.fetchAll(db, sql: sql) {
-                    out.append(table + ": " + row.columnNames.map { "\(row[$0] ?? "NULL")" }.joined(separator: "|"))
+                for row in try SQLRow.fetchAll(db, sql: sql) {
+                    out.append(table + ": " + row.columnNames.map { row.value($0).description }.joined(separator: "|"))
                 }
             }
             return out
@@ -65,7 +64,7 @@ import Testing
 
         // Each run is killed at a random moment after it has committed at least one more chunk
         // than the run before (so every kill lands mid-import, however slow the machine is).
-        let reader = try DatabaseQueue(path: crashed, configuration: patientReader())
+        let reader = try TestBackend.reader(crashed)
         func committed() throws -> Int {
             try reader.read { db in
                 try Int.fetchOne(db, sql: "SELECT committed_line FROM imports WHERE kind = 'CONSULAR'") ?? 0
@@ -78,8 +77,9 @@ import Testing
             let before = try committed()
             let p = Process()
             p.executableURL = binary
-            p.arguments = importArguments(file, crashed, dir)
-            p.environment = ProcessInfo.processInfo.environment.merging(["OMP_THREAD_LIMIT": "1"]) { $1 }
+            let mapped = TestBackend.arguments(importArguments(file, crashed, dir))
+            p.arguments = mapped.arguments
+            p.environment = ProcessInfo.processInfo.environment.merging(["OMP_THREAD_LIMIT": "1"]) { $1 }.merging(mapped.environment) { $1 }
             p.standardOutput = FileHandle.nullDevice
             p.standardError = FileHandle.nullDevice
             try p.run()
@@ -97,7 +97,7 @@ import Testing
         }
         // The kills landed mid-import: some rows committed, the import not finished.
         let position = try reader.read { db in
-            try Row.fetchOne(db, sql: "SELECT status, committed_line FROM imports WHERE kind = 'CONSULAR'")
+            try SQLRow.fetchOne(db, sql: "SELECT status, committed_line FROM imports WHERE kind = 'CONSULAR'")
         }
         print("import killed \(kills) times (\(finishedEarly) run(s) ended before the kill); committed up to line \(position?["committed_line"] ?? 0) of 3001")
         #expect(kills >= 20)

@@ -1,6 +1,5 @@
 import Foundation
-import GRDB
-import LifecertStore
+@testable import LifecertStore
 import Testing
 
 /// Three `lifecert worker` processes on one queue of scans, one killed with SIGKILL midway: every
@@ -34,7 +33,9 @@ import Testing
             p.executableURL = CommandRunner.productsFolder.appendingPathComponent("lifecert")
             p.arguments = ["worker", "--until-empty", "--lease", "4", "--batch", "3", "--workers", "1", "--poll", "0.2",
                            "--store", store, "--today", "2026-11-25", "--forms", repo.appendingPathComponent("forms").path]
-            p.environment = ProcessInfo.processInfo.environment.merging(["OMP_THREAD_LIMIT": "1"]) { $1 }
+            let mapped = TestBackend.arguments(p.arguments!)
+            p.arguments = mapped.arguments
+            p.environment = ProcessInfo.processInfo.environment.merging(["OMP_THREAD_LIMIT": "1"]) { $1 }.merging(mapped.environment) { $1 }
             p.standardOutput = FileHandle.nullDevice
             p.standardError = FileHandle.nullDevice
             try p.run()
@@ -43,7 +44,7 @@ import Testing
         let doomed = try worker()
         let others = try [worker(), worker()]
         // Kill the first worker once some scans are read: it dies holding leases.
-        let db = try DatabaseQueue(path: store, configuration: patientReader())
+        let db = try TestBackend.reader(store)
         func count(_ sql: String) throws -> Int { try db.read { try Int.fetchOne($0, sql: sql) ?? -1 } }
         let doomedLeases = "SELECT count(*) FROM scans WHERE read_at IS NULL AND lease_owner LIKE '%:\(doomed.processIdentifier)'"
         var waited = 0

@@ -5,7 +5,7 @@ import Testing
 @testable import LifecertStore
 
 @Suite struct StoreOpeningTests {
-    @Test func aNewStoreHasEveryMigrationWALAndForeignKeys() throws {
+    @Test(.disabled(if: TestBackend.isPostgres, "an SQLite file")) func aNewStoreHasEveryMigrationWALAndForeignKeys() throws {
         let t = TemporaryStore()
         let store = try t.open()
         #expect(try store.appliedMigrations() == ["v1-registry", "v2-cases-and-records", "v3-matching", "v4-review", "v5-state-machine", "v6-consular-batches", "v7-scan-queue"])
@@ -16,7 +16,7 @@ import Testing
         #expect(fk == 1)
     }
 
-    @Test func theStoreFileIsNotReadableByOthers() throws {
+    @Test(.disabled(if: TestBackend.isPostgres, "an SQLite file")) func theStoreFileIsNotReadableByOthers() throws {
         let t = TemporaryStore()
         _ = try t.open()
         let mode = try FileManager.default.attributesOfItem(atPath: t.path)[.posixPermissions] as! Int
@@ -24,7 +24,7 @@ import Testing
     }
 
     /// A store written by the previous schema version (v1) is migrated forward on open, keeping its data.
-    @Test func aStoreOfThePreviousVersionIsMigratedForward() throws {
+    @Test(.disabled(if: TestBackend.isPostgres, "an SQLite file")) func aStoreOfThePreviousVersionIsMigratedForward() throws {
         let t = TemporaryStore()
         do {
             let queue = try DatabaseQueue(path: t.path)
@@ -53,7 +53,7 @@ import Testing
         #expect(try store.recipient(ssn: "S1")?.validUntil == day("2027-02-28"))
     }
 
-    @Test func aStoreWrittenByANewerVersionIsRefusedAndLeftUntouched() throws {
+    @Test(.disabled(if: TestBackend.isPostgres, "an SQLite file")) func aStoreWrittenByANewerVersionIsRefusedAndLeftUntouched() throws {
         let t = TemporaryStore()
         do {
             let store = try t.open()
@@ -79,7 +79,39 @@ import Testing
         #expect(try snapshot() == before)
     }
 
-    @Test func aFileThatIsNotAStoreIsRefusedClearly() throws {
+    @Test(.enabled(if: TestBackend.isPostgres, "PostgreSQL")) func aPostgresStoreWrittenByANewerVersionIsRefusedAndLeftUntouched() throws {
+        let t = TemporaryStore()
+        do {
+            let store = try t.open()
+            #expect(try store.appliedMigrations() == PostgresSchema.migrations)
+            try store.pool.write { db in
+                try db.execute(sql: "INSERT INTO lifecert_migrations (identifier, applied_order) VALUES ('v9-from-the-future', 99)")
+            }
+            store.close()
+        }
+        #expect {
+            _ = try t.open()
+        } throws: { error in
+            guard case StoreError.newerVersion(_, let unknown) = error else { return false }
+            return unknown == ["v9-from-the-future"]
+        }
+    }
+
+    @Test(.enabled(if: TestBackend.isPostgres, "PostgreSQL")) func aPostgresDatabaseHoldingOtherTablesIsRefused() throws {
+        let t = TemporaryStore()
+        // Another application's table, in a database lifecert has never opened.
+        let pg = try PostgresStoreDatabase.open(PostgresLocation(url: t.path)!, busyTimeout: 5, onLockWait: nil)
+        try pg.unsafeReentrantRead { try $0.execute(sql: "CREATE TABLE payroll (id INTEGER)") }
+        pg.close()
+        #expect {
+            _ = try t.open()
+        } throws: { error in
+            guard case StoreError.notAStore(_, let reason) = error else { return false }
+            return reason.contains("payroll")
+        }
+    }
+
+    @Test(.disabled(if: TestBackend.isPostgres, "an SQLite file")) func aFileThatIsNotAStoreIsRefusedClearly() throws {
         let t = TemporaryStore()
         _ = FileManager.default.createFile(atPath: t.path, contents: Data(String(repeating: "not a database\n", count: 100).utf8))
         #expect {
@@ -249,8 +281,8 @@ import Testing
                     "UPDATE certification_revocations SET reason = 'x'",
                     "DELETE FROM certification_revocations",
                     "UPDATE events SET actor = 'nobody'",
-                    "DELETE FROM events"] {
-            #expect(throws: DatabaseError.self, "\(sql) was allowed") {
+                    "DELETE FROM events"] + (TestBackend.isPostgres ? ["TRUNCATE events", "TRUNCATE certification_records CASCADE"] : []) {
+            expectDatabaseRefuses(sql) {
                 try store.pool.write { try $0.execute(sql: sql) }
             }
         }
@@ -288,7 +320,7 @@ import Testing
         _ = try load(store, [recipient("S1", status: .suspended)])
         #expect(try store.verifyAuditChain() == nil)
         let target = try store.pool.write { db -> Int64 in
-            try db.execute(sql: "DROP TRIGGER events_no_update")
+            try db.execute(sql: db.dialect == .sqlite ? "DROP TRIGGER events_no_update" : "DROP TRIGGER events_no_update ON events")
             let id = try Int64.fetchOne(db, sql: "SELECT id FROM events WHERE action = 'REGISTRY_UPDATE'")!
             try db.execute(sql: "UPDATE events SET actor = 'intruder' WHERE id = ?", arguments: [id])
             return id

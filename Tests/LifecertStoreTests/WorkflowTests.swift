@@ -66,7 +66,7 @@ import Testing
             try store.approve(caseID: id, by: "rita", passedOn: day("2026-11-25"))
         }
         // The database itself refuses it too.
-        #expect(throws: DatabaseError.self) {
+        expectDatabaseRefuses("rita approving her own case") {
             try store.pool.write { db in
                 try db.execute(sql: "INSERT INTO case_approvals (case_id, approver, role, recipient_ssn, at) VALUES (?, 'rita', 'reviewer', 'S1', 'now')",
                                arguments: [id])
@@ -197,7 +197,7 @@ import Testing
         func mode(_ path: String) throws -> Int {
             ((try FileManager.default.attributesOfItem(atPath: path))[.posixPermissions] as? NSNumber)?.intValue ?? -1
         }
-        #expect(try mode(store.path) & 0o007 == 0)
+        if !TestBackend.isPostgres { #expect(try mode(store.path) & 0o007 == 0) }
         #expect(try mode(scan.archivePath) == 0o440)
         #expect(try mode((scan.archivePath as NSString).deletingLastPathComponent) & 0o007 == 0)
         #expect(try mode(store.archive.root) & 0o007 == 0)
@@ -208,7 +208,7 @@ import Testing
         try store.approve(caseID: id, by: "rob", passedOn: day("2026-11-25"))
         // Bypassing the workflow: an approved case cannot be reopened, whoever issues the UPDATE.
         for state in ["MATCHED", "IN_REVIEW", "REJECTED", "SUPERSEDED"] {
-            #expect(throws: DatabaseError.self, "APPROVED → \(state) was allowed") {
+            expectDatabaseRefuses("APPROVED → \(state)") {
                 try store.pool.write { try $0.execute(sql: "UPDATE cases SET state = ? WHERE id = ?", arguments: [state, id]) }
             }
         }
