@@ -36,7 +36,7 @@ func printError(_ message: String) {
 
 /// Options every store-using command takes.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The store file (default ./lifecert.db, or $LIFECERT_STORE).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The store: a file (default ./lifecert.db, or $LIFECERT_STORE), or a PostgreSQL URL postgres://user@host:port/database (password from PGPASSWORD or ~/.pgpass; scans archived in $LIFECERT_ARCHIVE).", valueName: "path-or-url"))
     var store: String?
 
     @Option(name: .long, help: ArgumentHelp("Policy file (YAML) overriding the certification rules' numbers (default: $LIFECERT_POLICY, else lifecert-policy.yaml beside the store, else the built-in defaults).", valueName: "file"))
@@ -58,7 +58,8 @@ struct StoreOptions: ParsableArguments {
         let env = ProcessInfo.processInfo.environment["LIFECERT_POLICY"]
         let beside = ((storePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("lifecert-policy.yaml")
         let explicit = policy ?? env
-        let path = explicit ?? (FileManager.default.fileExists(atPath: beside) ? beside : nil)
+        let isFile = !(storePath.hasPrefix("postgres://") || storePath.hasPrefix("postgresql://"))
+        let path = explicit ?? (isFile && FileManager.default.fileExists(atPath: beside) ? beside : nil)
         guard let path else { return .standard }
         return try PolicyFile.load(path: path)
     }

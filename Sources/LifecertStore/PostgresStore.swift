@@ -206,7 +206,7 @@ final class PostgresStoreDatabase: StoreDatabase, @unchecked Sendable {
         set { Thread.current.threadDictionary[threadKey] = newValue }
     }
 
-    private func transaction<T>(write: Bool, _ body: (any SQLConnection) throws -> T) throws -> T {
+    private func transaction<T>(write: Bool, resequence: Bool = true, _ body: (any SQLConnection) throws -> T) throws -> T {
         if let c = current { return try body(c) }
         let c = try checkOut()
         current = c
@@ -215,6 +215,7 @@ final class PostgresStoreDatabase: StoreDatabase, @unchecked Sendable {
             if write {
                 try c.run("BEGIN", [])
                 try lockChain(c)
+                if resequence { try c.run(Self.resequence, []) }
             } else {
                 try c.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", [])
             }
@@ -246,6 +247,18 @@ final class PostgresStoreDatabase: StoreDatabase, @unchecked Sendable {
         try c.run("SELECT pg_advisory_xact_lock(\(Self.chainLock))", [])
     }
 
+    /// Sets every id sequence to follow its table's highest id. PostgreSQL's sequences are not
+    /// transactional: a write rolled back (a refusal, a process killed mid-chunk) would otherwise
+    /// leave a gap, where SQLite gives the next row the same id again. Under the chain lock no other
+    /// write is in flight, so the next id is the same on both backends, whatever was rolled back.
+    static let resequence: String = {
+        let tables = ["imports", "events", "scans", "cases", "certification_records", "certification_revocations",
+                      "case_approvals", "record_exports"]
+        return "SELECT " + tables.map {
+            "setval(pg_get_serial_sequence('\($0)', 'id'), coalesce((SELECT max(id) FROM \($0)), 0) + 1, false)"
+        }.joined(separator: ", ")
+    }()
+
     func read<T>(_ body: (any SQLConnection) throws -> T) throws -> T { try transaction(write: false, body) }
     func write<T>(_ body: (any SQLConnection) throws -> T) throws -> T { try transaction(write: true, body) }
 
@@ -265,7 +278,7 @@ final class PostgresStoreDatabase: StoreDatabase, @unchecked Sendable {
     /// lifecert's store), and settles the archive folder: `folder` when given (recorded in the store
     /// the first time), else the one recorded. Returns the folder (nil: none set yet).
     func prepareStore(archiveFolder folder: String?, actor: String) throws -> String? {
-        try write { db in
+        try transaction(write: true, resequence: false) { db in
             if try !db.tableExists("lifecert_migrations") {
                 let other = try String.fetchAll(db, sql: """
                     SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name

@@ -33,11 +33,14 @@ struct CommandRunner {
 
     var environment: [String: String] = [:]
     var workingDirectory: URL?
+    /// Whether `--store PATH` is pointed at the test backend (``TestBackend``); off for a test about
+    /// a store file itself.
+    var mapsStores = true
 
     func run(_ arguments: [String], tool: String = "lifecert") throws -> Result {
         let p = Process()
         p.executableURL = Self.productsFolder.appendingPathComponent(tool)
-        let (mapped, storeEnvironment) = TestBackend.arguments(arguments)
+        let (mapped, storeEnvironment) = mapsStores ? TestBackend.arguments(arguments) : (arguments, [:])
         p.arguments = mapped
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "LIFECERT_STORE")

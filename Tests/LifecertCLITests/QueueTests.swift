@@ -87,7 +87,7 @@ struct QueueTests {
         let session = "lifecert-test-\(getpid())"
         let binary = CommandRunner.productsFolder.appendingPathComponent("lifecert").path
         _ = try tmux(["new-session", "-d", "-s", session, "-x", "80", "-y", "24",
-                      "env LIFECERT_ACT_AS=rita LIFECERT_VIEWER=true TERM=xterm-256color OMP_THREAD_LIMIT=1 \(binary) queue --store \(store) --forms \(forms) --today 2026-11-25; sleep 30"])
+                      "env LIFECERT_ACT_AS=rita LIFECERT_VIEWER=true TERM=xterm-256color OMP_THREAD_LIMIT=1 \(TestBackend.environment(store).map { "\($0)=\($1) " }.joined())\(binary) queue --store '\(TestBackend.location(store))' --forms \(forms) --today 2026-11-25; sleep 30"])
         defer { _ = try? tmux(["kill-server"]) }
 
         let list = try screen(session, showing: "3 case(s)")

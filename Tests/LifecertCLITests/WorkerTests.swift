@@ -66,7 +66,7 @@ import Testing
         // Exactly once: each scan has as many cases as its first reading found documents — the same
         // count as the original sample (a cover letter and its certificate make one case).
         #expect(try count("SELECT count(*) FROM cases") == total)
-        #expect(try count("SELECT count(*) FROM (SELECT scan_id FROM cases GROUP BY scan_id HAVING count(*) > 1)") == 0)
+        #expect(try count("SELECT count(*) FROM (SELECT scan_id FROM cases GROUP BY scan_id HAVING count(*) > 1) doubles") == 0)
         #expect(try count("SELECT count(*) FROM events WHERE action = 'LEASE_TAKEN_OVER'") >= leasedByDoomed)
         #expect(try cli.run(["audit", "verify", "--store", store]).status == 0)
     }
