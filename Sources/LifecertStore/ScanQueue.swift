@@ -79,7 +79,7 @@ extension Store {
                                     at: stamp)
                 }
             }
-            return rows.map(Self.scanRecord)
+            return rows.map(scanRecord)
         }
     }
 

@@ -192,13 +192,24 @@ extension Store {
     /// The scan with this content hash, if it was archived before.
     public func scan(sha256: String) throws -> ScanRecord? {
         try pool.read { db in
-            try SQLRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM scans WHERE sha256 = ?"), arguments: [sha256]).map(Self.scanRecord)
+            try SQLRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM scans WHERE sha256 = ?"), arguments: [sha256]).map(scanRecord)
         }
     }
 
-    static func scanRecord(_ r: SQLRow) -> ScanRecord {
+    func scanRecord(_ r: SQLRow) -> ScanRecord {
         ScanRecord(id: r["id"], sha256: r["sha256"], size: r["size"], originalName: r["original_name"],
-                   mediaType: r["media_type"], archivePath: r["archive_path"], scannedBy: r["scanned_by"] ?? "")
+                   mediaType: r["media_type"], archivePath: localArchivePath(r["archive_path"], sha256: r["sha256"]),
+                   scannedBy: r["scanned_by"] ?? "")
+    }
+
+    /// Where this machine finds an archived scan: the recorded path, or — for a shared archive
+    /// mounted elsewhere here (another machine's `LIFECERT_ARCHIVE`) — the same file under this
+    /// machine's archive folder.
+    func localArchivePath(_ recorded: String, sha256: String) -> String {
+        guard dialect == .postgres, let root = archiveRoot, !recorded.hasPrefix(root + "/"),
+              !FileManager.default.fileExists(atPath: recorded) else { return recorded }
+        let ext = (recorded as NSString).pathExtension
+        return ScanArchive(root: root).path(sha256: sha256, extension: ext)
     }
 
     /// Archives a scan and registers it, before anything else is done with it.
@@ -216,7 +227,7 @@ extension Store {
         let archived = try archive.store(bytes, sha256: sha256, extension: fileExtension, source: originalName)
         return try pool.write { db in
             if let existing = try SQLRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM scans WHERE sha256 = ?"), arguments: [sha256]) {
-                return (Self.scanRecord(existing), false)  // another process registered it meanwhile
+                return (scanRecord(existing), false)  // another process registered it meanwhile
             }
             let now = Store.timestamp()
             try db.cachedStatement(sql: """
@@ -231,7 +242,7 @@ extension Store {
                             after: Store.json(["sha256": sha256, "name": originalName, "size": String(bytes.count),
                                                "operator": envelope.operatorName ?? envelope.scannedBy]), at: now)
             let row = try SQLRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM scans WHERE id = ?"), arguments: [id])!
-            return (Self.scanRecord(row), true)
+            return (scanRecord(row), true)
         }
     }
 
