@@ -59,9 +59,9 @@ public struct PostgresLocation: Sendable, Equatable {
 
     /// libpq's password file: `host:port:database:user:password`, `*` matching anything, `\:` and
     /// `\\` escaped. Ignored (as libpq does) when others may read it.
-    static func passwordFromFile(host: String, port: Int, database: String, user: String) -> String? {
+    static func passwordFromFile(host: String, port: Int, database: String, user: String, file: String? = nil) -> String? {
         let env = ProcessInfo.processInfo.environment
-        let path = env["PGPASSFILE"] ?? (env["HOME"].map { $0 + "/.pgpass" } ?? NSHomeDirectory() + "/.pgpass")
+        let path = file ?? env["PGPASSFILE"] ?? (env["HOME"].map { $0 + "/.pgpass" } ?? NSHomeDirectory() + "/.pgpass")
         var st = stat()
         guard stat(path, &st) == 0, st.st_mode & 0o077 == 0, let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
         for line in text.split(whereSeparator: \.isNewline) where !line.hasPrefix("#") {
