@@ -41,8 +41,19 @@ enum TestBackend {
         return (out, env)
     }
 
-    /// Reads the store at `path` (waiting for other processes' locks, as lifecert does).
-    static func reader(_ path: String) throws -> StoreReader { StoreReader(store: try Store(path: location(path))) }
+    private static let readers = Mutex<[String: Store]>([:])
+
+    /// Reads the store at `path` (waiting for other processes' locks, as lifecert does). On
+    /// PostgreSQL the store stays open for the test process's next reads (a poll every few
+    /// milliseconds must not connect each time).
+    static func reader(_ path: String) throws -> StoreReader {
+        guard isPostgres else { return StoreReader(store: try Store(path: path)) }
+        let l = location(path)
+        if let s = readers.withLock({ $0[l] }) { return StoreReader(store: s) }
+        let s = try Store(path: l)
+        readers.withLock { $0[l] = s }
+        return StoreReader(store: s)
+    }
 }
 
 /// A test's read access to a store that lifecert processes write, on either backend.
