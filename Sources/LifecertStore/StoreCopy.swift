@@ -52,13 +52,13 @@ extension Store {
                 var values = rows.map(\.values)
                 if table == "store_meta" {
                     // The target's own settings (its archive folder) stand; the rest is the source's.
-                    values = values.filter { Self.fromSQL($0[0]) != "archive_folder" }
+                    values = values.filter { String.fromSQL($0[0]) != "archive_folder" }
                 }
                 if table == "scans", let at = columns.firstIndex(of: "archive_path"),
                    let hashAt = columns.firstIndex(of: "sha256") {
                     for i in values.indices {
-                        let from = Self.fromSQL(values[i][at]) ?? ""
-                        let sha = Self.fromSQL(values[i][hashAt]) ?? ""
+                        let from = String.fromSQL(values[i][at]) ?? ""
+                        let sha = String.fromSQL(values[i][hashAt]) ?? ""
                         guard let bytes = FileManager.default.contents(atPath: from) else {
                             throw StoreError.archiveFailed(file: from, archive: root, reason: "the archived scan \(sha.prefix(12))… is missing from the source archive, so nothing was copied; restore it first")
                         }
@@ -76,12 +76,8 @@ extension Store {
                 try Self.insert(t, table: table, columns: columns, rows: values, upsertKey: table == "store_meta" ? "key" : nil)
                 progress?(table, values.count)
             }
-            // The ids continue after the copied ones.
-            for (table, _) in PostgresSchema.tablesInCopyOrder {
-                if try Int.fetchOne(t, sql: "SELECT count(*) FROM information_schema.columns WHERE table_name = ? AND column_name = 'id' AND is_identity = 'YES'", arguments: [table]) == 1 {
-                    try t.execute(sql: "SELECT setval(pg_get_serial_sequence('\(table)', 'id'), GREATEST((SELECT max(id) FROM \(table)), 1), (SELECT count(*) > 0 FROM \(table)))")
-                }
-            }
+            // The ids continue after the copied ones (the reset every write transaction starts with).
+            try t.execute(sql: PostgresStoreDatabase.resequence)
             try appendEvent(t, actor: actor, entity: "store", entityID: "copy", action: "STORE_COPIED",
                             after: Store.json(["from": path, "scans": String(copiedScans)]))
         }
@@ -100,8 +96,6 @@ extension Store {
         }
         return StoreCopyReport(tables: tables, scansCopied: copiedScans)
     }
-
-    private static func fromSQL(_ v: SQLValue) -> String? { String.fromSQL(v) }
 
     /// Multi-row INSERTs (a few hundred rows each: far fewer round trips than one per row).
     static func insert(_ db: any SQLConnection, table: String, columns: [String], rows: [[SQLValue]], upsertKey: String?) throws {
