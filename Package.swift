@@ -37,7 +37,7 @@ let package = Package(
             providers: [.apt(["libtesseract-dev", "libleptonica-dev"])]),
         .systemLibrary(
             name: "CPoppler", path: "Sources/CPoppler", pkgConfig: "poppler-glib cairo",
-            providers: [.apt(["libpoppler-glib-dev", "libcairo2-dev", "zlib1g-dev"])]),
+            providers: [.apt(["libpoppler-glib-dev", "libcairo2-dev", "zlib1g-dev", "libfontconfig-dev"])]),
 
         .systemLibrary(
             name: "CNcurses", path: "Sources/CNcurses",

@@ -4,3 +4,6 @@
 #include <cairo-pdf.h>
 // zlib (poppler links it anyway): lifecert measures what a PDF's Flate streams inflate to.
 #include <zlib.h>
+// fontconfig (cairo uses it to find fonts): lifecert checks a font family is installed before
+// drawing glyph templates with it.
+#include <fontconfig/fontconfig.h>

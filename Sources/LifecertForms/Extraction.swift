@@ -72,6 +72,10 @@ public struct CertificateFlag: Codable, Sendable, Equatable {
         /// The Chinese name was read two ways by two models; the more confident characters were
         /// taken (information: compare with the scan).
         case nameUncertain = "name_uncertain"
+        /// A character of the Chinese name was taken from its printed shape, compared with the
+        /// characters names are written with, instead of the OCR reading (information: compare
+        /// with the scan).
+        case nameShape = "name_shape"
         case appearedInFuture = "appeared_in_future"
         case issuedInFuture = "issued_in_future"
         case appearedAfterIssue = "appeared_after_issue"

@@ -98,6 +98,13 @@ public enum FormText {
         String(normalize(Array(line)).chars.map(ScriptFolding.fold))
     }
 
+    /// The traditional (and variant) characters that fold to `simplified` (馮 for 冯; none for a
+    /// character written the same in both scripts).
+    public static func traditionalForms(of simplified: Character) -> [Character] {
+        guard let u = simplified.unicodeScalars.first, simplified.unicodeScalars.count == 1 else { return [] }
+        return (ScriptFolding.unfolded[u] ?? []).map(Character.init)
+    }
+
     /// The normalised lines of a page, as templates see them (for showing why a template did or did
     /// not match).
     public static func normalizedLines(of page: RecognizedPage) -> [String] {

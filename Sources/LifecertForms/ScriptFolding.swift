@@ -25,6 +25,14 @@ enum ScriptFolding {
         return map
     }()
 
+    /// The reverse map: each simplified character to the characters that fold to it.
+    static let unfolded: [Unicode.Scalar: [Unicode.Scalar]] = {
+        var map: [Unicode.Scalar: [Unicode.Scalar]] = [:]
+        for (t, s) in table { map[s, default: []].append(t) }
+        for k in map.keys { map[k]!.sort() }
+        return map
+    }()
+
     /// The simplified form of one scalar (itself when the table does not know it).
     @inline(__always)
     static func fold(_ s: Unicode.Scalar) -> Unicode.Scalar { table[s] ?? s }

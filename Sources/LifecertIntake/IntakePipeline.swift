@@ -246,6 +246,35 @@ extension IntakePipeline {
         return spans
     }
 
+    /// Where `target`'s characters are within `words` (a reading of the field's line, which may
+    /// hold more than the field: 兹證明鄧平（男 for the name 邓平): the run of `target.count`
+    /// characters that agrees most with `target` (folded to simplified; at least one must agree),
+    /// a word's box shared evenly among its characters (Chinese type is set on a fixed pitch). Nil
+    /// when no run fits.
+    static func characterBox(of target: String, in words: [RecognizedWord]) -> PageBox? {
+        var chars: [(Character, PageBox)] = []
+        for w in words {
+            let cs = Array(FormText.foldedString(w.text).filter { !$0.isWhitespace })
+            guard !cs.isEmpty, w.box.width > 0 else { continue }
+            let step = Double(w.box.width) / Double(cs.count)
+            for (i, c) in cs.enumerated() {
+                let x = w.box.x + Int((Double(i) * step).rounded())
+                let next = w.box.x + Int((Double(i + 1) * step).rounded())
+                chars.append((c, PageBox(x: x, y: w.box.y, width: max(1, next - x), height: w.box.height)))
+            }
+        }
+        let t = Array(FormText.foldedString(target).filter { !$0.isWhitespace })
+        guard !t.isEmpty, chars.count >= t.count else { return nil }
+        var best: (agree: Int, start: Int)?
+        for start in 0...(chars.count - t.count) {
+            let agree = (0..<t.count).filter { chars[start + $0].0 == t[$0] }.count
+            if best == nil || agree > best!.agree { best = (agree, start) }
+        }
+        guard let best, best.agree >= 1 else { return nil }
+        let run = chars[best.start..<(best.start + t.count)].map(\.1)
+        return run.dropFirst().reduce(run[0]) { $0.union($1) }
+    }
+
     /// One Chinese character, then five or more digits (and perhaps a closing bracket).
     static func looksLikeMisreadPrefix(_ word: String) -> Bool {
         let chars = Array(word)
@@ -348,6 +377,28 @@ extension IntakePipeline {
                 if vote.disputed {
                     notes.append(CertificateFlag(code: .nameUncertain, field: "name", severity: .info,
                         message: "The name was read two ways (\(vote.readings.joined(separator: " / "))); \(vote.name) has the more confident characters. Compare it with the scan."))
+                }
+            }
+        }
+        // Then each character of the name against its printed shape (NameShapes): the models
+        // misread some name characters whatever the scan, and no second reading has them right.
+        if let r = extraction.name, let box = r.box, box.width > 0, let image = images[r.page] {
+            let current = votedName?.now ?? r.value
+            // The page's own words: a region's second reading gives unreliable word boxes.
+            let line = pages.first(where: { $0.index == r.page }).map { pg in pg.words.filter { box.contains($0.box, slack: 3) } } ?? []
+            let boxes = Self.characterBox(of: current, in: line).flatMap { image.characterCells(around: $0, count: current.count) } ?? []
+            let cells = boxes.compactMap { image.glyphShape(in: $0) }
+            if !boxes.isEmpty, cells.count == boxes.count {
+                if ProcessInfo.processInfo.environment["LIFECERT_EXPLAIN_NAME_SHAPES"] != nil {
+                    notes.append(CertificateFlag(code: .nameShape, field: "name", severity: .info,
+                        message: "explain: " + NameShapes.shared.explain(current, cells: cells)))
+                }
+                let checked = NameShapes.shared.check(current, cells: cells)
+                if !checked.changes.isEmpty {
+                    votedName = (r.value, checked.name)
+                    let what = checked.changes.map { "\($0.read) → \($0.shape)" }.joined(separator: ", ")
+                    notes.append(CertificateFlag(code: .nameShape, field: "name", severity: .info,
+                        message: "The name was read as \(current); by the printed shapes of its characters it is \(checked.name) (\(what)). Compare it with the scan."))
                 }
             }
         }
