@@ -1,6 +1,7 @@
 import CPoppler
 import CTesseract
 import Foundation
+import LifecertDomain
 
 /// The kinds of file intake accepts, recognised by their first bytes (never by the file name).
 public enum ScanFormat: String, Sendable, Codable {
@@ -117,6 +118,14 @@ public final class GrayImage: @unchecked Sendable {
     public func scaled(_ factor: Double) -> GrayImage? {
         guard let p = pixScale(pix, Float(factor), Float(factor)) else { return nil }
         return GrayImage(taking: p, dpi: Int(Double(dpi) * factor))
+    }
+
+    /// A copy of the part inside `box` (clipped to the image); nil when nothing of it is inside.
+    public func cropped(_ box: PageBox) -> GrayImage? {
+        guard let b = boxCreate(Int32(box.x), Int32(box.y), Int32(box.width), Int32(box.height)) else { return nil }
+        defer { var d: UnsafeMutablePointer<BOX>? = b; boxDestroy(&d) }
+        guard let p = pixClipRectangle(pix, b, nil) else { return nil }
+        return GrayImage(taking: p, dpi: dpi)
     }
 
     /// A copy turned by quarter turns clockwise.

@@ -566,6 +566,21 @@ struct Extractor {
             cert.idReadings.append(c.reading)
             checks.append(check)
         }
+        // A number that fails its check and is part of another, valid number on the page is that
+        // number read a second time by another type's pattern (a permit H76859207 read by the
+        // Hong Kong ID pattern as H768592(0)): dropped, not reported as a second, wrong number.
+        let plain = cert.ids.map { String($0.number.filter { $0.isLetter || $0.isNumber }) }
+        let echoes = Set(cert.ids.indices.filter { i in
+            !cert.ids[i].valid && cert.ids.indices.contains { j in
+                j != i && cert.ids[j].valid && plain[j].count > plain[i].count && plain[j].contains(plain[i])
+            }
+        })
+        if !echoes.isEmpty {
+            let keep = cert.ids.indices.filter { !echoes.contains($0) }
+            cert.ids = keep.map { cert.ids[$0] }
+            cert.idReadings = keep.map { cert.idReadings[$0] }
+            checks = keep.map { checks[$0] }
+        }
         cert.flags = flags(cert, dateReadings: dateReadings, unreadable: unreadable, checks: checks)
         return cert
     }

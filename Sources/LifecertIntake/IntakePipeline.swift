@@ -311,6 +311,17 @@ extension IntakePipeline {
             let region = PageBox(x: x, y: y, width: min(image.width - x, box.width + 2 * pad), height: min(image.height - y, box.height + pad))
             return try? pageReader.pool.withEngine(languages) { $0.recognizeRegion(image, box: region, mode: .singleLine, whitelist: whitelist) }
         }
+        /// The same line, cut out and enlarged twice before it is read (thin strokes and touching
+        /// characters separate).
+        func rereadEnlarged(_ box: PageBox, in image: GrayImage, _ languages: String, whitelist: String? = nil) -> [RecognizedWord]? {
+            let pad = max(8, box.height / 2)
+            let x = max(0, box.x - pad), y = max(0, box.y - pad / 2)
+            let region = PageBox(x: x, y: y, width: min(image.width - x, box.width + 2 * pad), height: min(image.height - y, box.height + pad))
+            guard let big = image.cropped(region)?.scaled(2) else { return nil }
+            return try? pageReader.pool.withEngine(languages) {
+                $0.recognizeRegion(big, box: PageBox(x: 0, y: 0, width: big.width, height: big.height), mode: .singleLine, whitelist: whitelist)
+            }
+        }
         // Letters the Chinese model took for one character in front of a number (EJ4356472 read as
         // 日4356472): such a word is read again with the Latin model, and used when it reads as
         // letters and digits only. (A label run into its number, 护照号码EJ4356472, is left alone.)
@@ -443,20 +454,35 @@ extension IntakePipeline {
                 changed = true
             }
         }
-        // Identity numbers.
+        // Identity numbers: read again on their own, held to the characters their type allows,
+        // once as printed and once enlarged twice.
+        // - One that failed its check takes the first second reading that passes it.
+        // - One with no check digit (a passport, a permit) whose page reading already fits its
+        //   pattern is changed only when both second readings agree on another number: one
+        //   second reading alone is no better evidence than the page's (it has turned a right
+        //   M83455715 into M83459715).
         for (i, id) in extraction.ids.enumerated() where (!id.valid || !id.type.hasCheckDigit) && i < extraction.idReadings.count {
             let r = extraction.idReadings[i]
             guard let box = r.box, let image = images[r.page], box.width > 0,
-                  let p = pages.firstIndex(where: { $0.index == r.page }) else { continue }
-            guard let words = reread(box, in: image, "eng", whitelist: Self.whitelist(id.type)) else { continue }
-            let text = words.map(\.text).joined()
-            let check = IdentityNumbers.check(text, as: id.type, today: today)
-            guard check.isValid, check.key != id.number, pages[p].text.contains(r.raw) else { continue }
+                  let p = pages.firstIndex(where: { $0.index == r.page }), pages[p].text.contains(r.raw) else { continue }
+            let whitelist = Self.whitelist(id.type)
+            let readings = [reread(box, in: image, "eng", whitelist: whitelist), rereadEnlarged(box, in: image, "eng", whitelist: whitelist)]
+                .map { words in words.map { IdentityNumbers.check($0.map(\.text).joined(), as: id.type, today: today) } }
+            let passing = readings.compactMap { $0 }.filter { $0.isValid && $0.key != id.number }
+            let chosen: IdentityCheck?
+            if !id.valid {
+                chosen = passing.first
+            } else if passing.count == 2, passing[0].key == passing[1].key {
+                chosen = passing[0]
+            } else {
+                chosen = nil
+            }
+            guard let check = chosen else { continue }
             pages[p].text = pages[p].text.replacingOccurrences(of: r.raw, with: check.display)
             changed = true
             notes.append(CertificateFlag(code: .idReread, field: "ids", severity: .info,
                 message: id.valid
-                    ? "The \(id.type.rawValue) was read again on its own, in Latin letters and digits only: \(IdentityNumbers.mask(check.key)) (it has no check digit). Compare it with the scan."
+                    ? "The \(id.type.rawValue) was read again on its own twice, in Latin letters and digits only, both times as \(IdentityNumbers.mask(check.key)) (it has no check digit). Compare it with the scan."
                     : "The \(id.type.rawValue) failed its check on the page reading and was read again on its own: \(IdentityNumbers.mask(check.key)) passes. Compare it with the scan."))
         }
         func withVote(_ e: ExtractedCertificate) -> ExtractedCertificate {

@@ -283,6 +283,26 @@ func extract(_ text: String, form: String, pages extra: [RecognizedPage] = [], o
         #expect(json["form"] is NSNull)
     }
 
+    /// The permit H76859207 read a second time by the Hong Kong ID pattern (H768592(0), which
+    /// fails its check) is one number, not a second, wrong one; a wrong number alone stays, flagged.
+    @Test func aFailingNumberThatIsPartOfAValidOneIsDropped() throws {
+        #expect(!IdentityNumbers.check("H7685920", as: .hongKongID, today: today).isValid)
+        let d = try #require(SampleDocument.certificates.first { $0.form == "hk-ftu" })
+        let lines = d.text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            if line.hasPrefix("香港身份證號碼") { return "香港身份證號碼 HKID No.：H768592(0)" }
+            if line.hasPrefix("回鄉證號碼") { return "回鄉證號碼 Home Visit Permit No.：H76859207" }
+            return String(line)
+        }
+        let c = extract(lines.joined(separator: "\n"), form: "hk-ftu")
+        #expect(c.ids.map { "\($0.type.rawValue) \($0.number)" } == ["HM_PERMIT H76859207"])
+        #expect(c.ids.count == c.idReadings.count)
+        #expect(!c.flags.contains { $0.code == .idCheckDigit })
+        // Without the permit, the failing number is reported, with its flag.
+        let alone = extract(lines.filter { !$0.hasPrefix("回鄉證號碼") }.joined(separator: "\n"), form: "hk-ftu")
+        #expect(alone.ids.map(\.number) == ["H7685920"])
+        #expect(alone.flags.contains { $0.code == .idCheckDigit })
+    }
+
     @Test func jsonContractShape() throws {
         let d = SampleDocument.certificates[3]
         let r = library.read([makePage(d.text)], today: today)
