@@ -275,6 +275,21 @@ extension IntakePipeline {
         return run.dropFirst().reduce(run[0]) { $0.union($1) }
     }
 
+    /// `text` with a letter O right after its leading letters (one, or two where the second is
+    /// the O) read as the digit 0 when only digits and brackets follow: RO39436(9) → R039436(9).
+    /// Empty when there is no such O. Used only for a number that failed its check, whose check
+    /// then decides.
+    static func zeroForO(_ text: String) -> String {
+        let chars = Array(text)
+        guard let o = chars.firstIndex(of: "O"), o >= 1, o <= 2,
+              chars[..<o].allSatisfy({ $0.isASCII && $0.isLetter }),
+              chars[(o + 1)...].contains(where: \.isNumber),
+              chars[(o + 1)...].allSatisfy({ $0.isNumber || "()（）".contains($0) }) else { return "" }
+        var out = chars
+        out[o] = "0"
+        return String(out)
+    }
+
     /// One Chinese character, then five or more digits (and perhaps a closing bracket).
     static func looksLikeMisreadPrefix(_ word: String) -> Bool {
         let chars = Array(word)
@@ -466,14 +481,23 @@ extension IntakePipeline {
             guard let box = r.box, let image = images[r.page], box.width > 0,
                   let p = pages.firstIndex(where: { $0.index == r.page }), pages[p].text.contains(r.raw) else { continue }
             let whitelist = Self.whitelist(id.type)
-            let readings = [reread(box, in: image, "eng", whitelist: whitelist), rereadEnlarged(box, in: image, "eng", whitelist: whitelist)]
-                .map { words in words.map { IdentityNumbers.check($0.map(\.text).joined(), as: id.type, today: today) } }
-            let passing = readings.compactMap { $0 }.filter { $0.isValid && $0.key != id.number }
+            // A failing number may also be tried with a letter O read as the digit 0 right after
+            // its letters (R039436(9) read RO39436(9)): its check digit decides, as for any
+            // second reading.
+            func passing(_ words: [RecognizedWord]?) -> IdentityCheck? {
+                guard let text = words?.map(\.text).joined() else { return nil }
+                let tried = id.valid ? [text] : [text, Self.zeroForO(text)].filter { !$0.isEmpty }
+                return tried.map { IdentityNumbers.check($0, as: id.type, today: today) }.first { $0.isValid && $0.key != id.number }
+            }
+            // The enlarged reading is made only when the plain one did not settle it (it costs a
+            // second OCR of the region).
+            let plain = passing(reread(box, in: image, "eng", whitelist: whitelist))
             let chosen: IdentityCheck?
             if !id.valid {
-                chosen = passing.first
-            } else if passing.count == 2, passing[0].key == passing[1].key {
-                chosen = passing[0]
+                chosen = plain ?? passing(rereadEnlarged(box, in: image, "eng", whitelist: whitelist))
+            } else if let plain, let enlarged = passing(rereadEnlarged(box, in: image, "eng", whitelist: whitelist)),
+                      enlarged.key == plain.key {
+                chosen = plain
             } else {
                 chosen = nil
             }

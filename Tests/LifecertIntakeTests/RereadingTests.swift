@@ -43,6 +43,14 @@ import Testing
         #expect(IntakePipeline.looksLikeMisreadPrefix(word) == expected)
     }
 
+    @Test(arguments: [
+        ("RO39436(9)", "R039436(9)"), ("AO123456(3)", "A0123456(3)"), ("ABO12345(6)", "AB012345(6)"),
+        ("R039436(9)", ""), ("OA123456", ""), ("ROA23456", ""), ("RO", ""), ("EJO2111A9", ""),
+    ])
+    func aLetterOAfterTheLettersIsTriedAsZero(_ text: String, _ expected: String) {
+        #expect(IntakePipeline.zeroForO(text) == expected)
+    }
+
     @Test func anUnreadableChineseDateIsFoundAsASpanAndAReadableOneIsLeftAlone() {
         // 于二co二六年十一月十七日 (〇 read as "co"): one span from 二 to 日, 于 left out.
         let bad = ["于", "二", "co", "二", "六", "年", "十", "一", "月", "十", "七", "日"].enumerated().map { word($1, 80, x: $0 * 40) }
