@@ -46,14 +46,22 @@ public struct PageReader: Sendable {
             image = straight
             skew = angle
         }
-        // Orientation first (Tesseract's detector, ~0.1–0.3 s), so no full pass is wasted on a turned page.
+        let tSkew = Date()
+        // Orientation first (Tesseract's detector), so no full pass is wasted on a turned page.
         var turns = 0
-        if let t = try? pool.withEngine("osd", { $0.uprightQuarterTurns(image) }), t != 0,
+        // The detector reads the page at about 150 DPI: as sure as at 300 and 3–4× faster (at
+        // full resolution it took as long as the page's whole reading).
+        let osdScale = min(1, 150 / Double(max(image.dpi, 1)))
+        let osdImage = osdScale < 0.9 ? (image.scaled(osdScale) ?? image) : image
+        if let t = try? pool.withEngine("osd", { $0.uprightQuarterTurns(osdImage) }), t != 0,
            let turned = image.rotated(quarterTurns: t) {
             image = turned
             turns = t
         }
         let t1 = Date()
+        if ProcessInfo.processInfo.environment["LIFECERT_TIMING"] == "1" {
+            FileHandle.standardError.write(Data("timing deskew \(String(format: "%.2f", tSkew.timeIntervalSince(t0))) s, osd \(String(format: "%.2f", t1.timeIntervalSince(tSkew))) s\n".utf8))
+        }
         if let dir = ProcessInfo.processInfo.environment["LIFECERT_DEBUG_IMAGES"], let png = image.pngData() {
             // Developer aid: the straightened page exactly as Tesseract gets it.
             _ = FileManager.default.createFile(atPath: "\(dir)/page-\(index)-\(UUID().uuidString.prefix(8)).png", contents: Data(png))

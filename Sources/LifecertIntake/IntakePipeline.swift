@@ -419,7 +419,11 @@ extension IntakePipeline {
                     notes.append(CertificateFlag(code: .nameShape, field: "name", severity: .info,
                         message: "explain: " + NameShapes.shared.explain(current, cells: cells)))
                 }
+                let started = Date()
                 let checked = NameShapes.shared.check(current, cells: cells)
+                if Self.timing {
+                    FileHandle.standardError.write(Data("timing name shapes: \(String(format: "%.2f", Date().timeIntervalSince(started))) s\n".utf8))
+                }
                 if !checked.changes.isEmpty {
                     votedName = (r.value, checked.name)
                     let what = checked.changes.map { "\($0.read) → \($0.shape)" }.joined(separator: ", ")

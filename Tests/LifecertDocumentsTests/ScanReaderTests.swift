@@ -143,6 +143,18 @@ enum BadFiles {
         #expect(upright.quarterTurns == 0)
     }
 
+    /// A Chinese certificate turned each way (the detector reads it at about 150 DPI) comes back upright.
+    @Test(arguments: [1, 2, 3])
+    func aChinesePageTurnedAnyWayIsTurnedBack(_ turns: Int) throws {
+        let reader = PageReader(pool: pool)
+        let (_, pages) = try ScanReader().read(try sampleBytes("scan-001-consular-2015.pdf"), name: "a.pdf")
+        let turned = try #require(pages[0].image!.rotated(quarterTurns: turns))
+        let prepared = try reader.prepare(turned, index: 0)
+        #expect((prepared.quarterTurns + turns) % 4 == 0)
+        #expect(prepared.quick.text.replacingOccurrences(of: " ", with: "").contains("资格审核表")
+                || prepared.quick.text.replacingOccurrences(of: " ", with: "").contains("資格審核表"))
+    }
+
     @Test func enginesAreNeverSharedBetweenThreads() throws {
         let (_, pages) = try ScanReader().read(try sampleBytes("scan-011-foreign-notary.png"), name: "n.png")
         let image = try #require(pages[0].image?.scaled(0.5))
