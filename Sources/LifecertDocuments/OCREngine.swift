@@ -116,8 +116,10 @@ public final class OCREngine {
         let ok = TessBaseAPIDetectOrientationScript(handle, &degrees, &conf, &script, &scriptConf)
         TessBaseAPIClear(handle)
         guard ok != 0, conf > 2 else { return nil }
-        // Tesseract reports the page's rotation counter-clockwise; undo it.
-        return (Int(degrees) / 90) % 4
+        // Tesseract reports how far the page is turned clockwise; turning it on by the rest of a
+        // full turn makes it upright (a page turned 90° clockwise needs three more quarter turns,
+        // not one: aChinesePageTurnedAnyWayIsTurnedBack).
+        return (4 - (Int(degrees) / 90) % 4) % 4
     }
 }
 

@@ -49,11 +49,9 @@ public struct PageReader: Sendable {
         let tSkew = Date()
         // Orientation first (Tesseract's detector), so no full pass is wasted on a turned page.
         var turns = 0
-        // The detector reads the page at about 150 DPI: as sure as at 300 and 3–4× faster (at
-        // full resolution it took as long as the page's whole reading).
-        let osdScale = min(1, 150 / Double(max(image.dpi, 1)))
-        let osdImage = osdScale < 0.9 ? (image.scaled(osdScale) ?? image) : image
-        if let t = try? pool.withEngine("osd", { $0.uprightQuarterTurns(osdImage) }), t != 0,
+        // At full resolution: read at 150 DPI the detector missed an upside-down page and turned
+        // quarter-turned ones the wrong way (aChinesePageTurnedAnyWayIsTurnedBack).
+        if let t = try? pool.withEngine("osd", { $0.uprightQuarterTurns(image) }), t != 0,
            let turned = image.rotated(quarterTurns: t) {
             image = turned
             turns = t
