@@ -1,3 +1,5 @@
+import Foundation
+
 /// The shape of one printed character, as a vector that can be compared with another's.
 ///
 /// The classic feature of Chinese character recognition: the character's ink is cropped to its
@@ -123,7 +125,3 @@ public struct GlyphShape: Sendable, Equatable {
         return s
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

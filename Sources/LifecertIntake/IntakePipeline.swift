@@ -275,6 +275,14 @@ extension IntakePipeline {
         return run.dropFirst().reduce(run[0]) { $0.union($1) }
     }
 
+    /// A field's box with a margin (half its height each side, a quarter above and below), inside
+    /// the image: the region a second reading of its line looks at.
+    static func lineRegion(_ box: PageBox, in image: GrayImage) -> PageBox {
+        let pad = max(8, box.height / 2)
+        let x = max(0, box.x - pad), y = max(0, box.y - pad / 2)
+        return PageBox(x: x, y: y, width: min(image.width - x, box.width + 2 * pad), height: min(image.height - y, box.height + pad))
+    }
+
     /// `text` with a letter O right after its leading letters (one, or two where the second is
     /// the O) read as the digit 0 when only digits and brackets follow: RO39436(9) → R039436(9).
     /// Empty when there is no such O. Used only for a number that failed its check, whose check
@@ -321,18 +329,13 @@ extension IntakePipeline {
         var changed = false
         /// One line read again: the box with a margin, one engine for `languages`, PSM 7.
         func reread(_ box: PageBox, in image: GrayImage, _ languages: String, whitelist: String? = nil) -> [RecognizedWord]? {
-            let pad = max(8, box.height / 2)
-            let x = max(0, box.x - pad), y = max(0, box.y - pad / 2)
-            let region = PageBox(x: x, y: y, width: min(image.width - x, box.width + 2 * pad), height: min(image.height - y, box.height + pad))
+            let region = Self.lineRegion(box, in: image)
             return try? pageReader.pool.withEngine(languages) { $0.recognizeRegion(image, box: region, mode: .singleLine, whitelist: whitelist) }
         }
         /// The same line, cut out and enlarged twice before it is read (thin strokes and touching
         /// characters separate).
         func rereadEnlarged(_ box: PageBox, in image: GrayImage, _ languages: String, whitelist: String? = nil) -> [RecognizedWord]? {
-            let pad = max(8, box.height / 2)
-            let x = max(0, box.x - pad), y = max(0, box.y - pad / 2)
-            let region = PageBox(x: x, y: y, width: min(image.width - x, box.width + 2 * pad), height: min(image.height - y, box.height + pad))
-            guard let big = image.cropped(region)?.scaled(2) else { return nil }
+            guard let big = image.cropped(Self.lineRegion(box, in: image))?.scaled(2) else { return nil }
             return try? pageReader.pool.withEngine(languages) {
                 $0.recognizeRegion(big, box: PageBox(x: 0, y: 0, width: big.width, height: big.height), mode: .singleLine, whitelist: whitelist)
             }
