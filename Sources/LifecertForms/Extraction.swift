@@ -434,7 +434,7 @@ struct Extractor {
             value = Self.collapse(s)
             valid = !value.isEmpty
         case .name:
-            value = Self.trimPunctuation(Self.collapse(s))
+            value = Self.singleName(Self.trimPunctuation(Self.collapse(s)))
             valid = value.count >= 2 && value.count <= 60
         case .latinName:
             value = Self.trimPunctuation(Self.collapse(s))
@@ -467,6 +467,16 @@ struct Extractor {
     }
 
     // MARK: Value helpers
+
+    /// A name printed twice in one field is one name. Macao's certificates print it in traditional
+    /// and simplified characters side by side (張輝 张辉); when the OCR leaves no gap between the two,
+    /// the pattern takes both, and folded to simplified they read 张辉张辉. No name is its own first
+    /// half repeated, so a value of two equal halves (two characters or more each) keeps one.
+    static func singleName(_ s: String) -> String {
+        let c = Array(s.filter { !$0.isWhitespace })
+        guard c.count >= 4, c.count % 2 == 0, c[..<(c.count / 2)] == c[(c.count / 2)...] else { return s }
+        return String(c[..<(c.count / 2)])
+    }
 
     static func collapse(_ s: String) -> String {
         s.split(whereSeparator: \.isWhitespace).joined(separator: " ")

@@ -285,6 +285,21 @@ func extract(_ text: String, form: String, pages extra: [RecognizedPage] = [], o
 
     /// The permit H76859207 read a second time by the Hong Kong ID pattern (H768592(0), which
     /// fails its check) is one number, not a second, wrong one; a wrong number alone stays, flagged.
+    @Test func aNamePrintedInBothScriptsAndReadAsOneIsOneName() throws {
+        // Held-out scan seed 3, no. 35: 姓名 Nome: 張輝 张辉, read with no gap between the two.
+        let d = try #require(SampleDocument.certificates.first { $0.form == "macao-iam" })
+        func withName(_ name: String) -> String {
+            d.text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+                line.hasPrefix("姓名") ? "姓名 Nome: \(name)" : String(line)
+            }.joined(separator: "\n")
+        }
+        #expect(extract(withName("張輝张辉"), form: "macao-iam").name?.value == "张辉")
+        #expect(extract(withName("張輝張輝"), form: "macao-iam").name?.value == "张辉")
+        // A name that only repeats a character is left as it is.
+        #expect(extract(withName("李丽丽"), form: "macao-iam").name?.value == "李丽丽")
+        #expect(extract(withName("張輝张辉明"), form: "macao-iam").name?.value == "张辉张辉明")
+    }
+
     @Test func aFailingNumberThatIsPartOfAValidOneIsDropped() throws {
         #expect(!IdentityNumbers.check("H7685920", as: .hongKongID, today: today).isValid)
         let d = try #require(SampleDocument.certificates.first { $0.form == "hk-ftu" })
