@@ -283,8 +283,6 @@ func extract(_ text: String, form: String, pages extra: [RecognizedPage] = [], o
         #expect(json["form"] is NSNull)
     }
 
-    /// The permit H76859207 read a second time by the Hong Kong ID pattern (H768592(0), which
-    /// fails its check) is one number, not a second, wrong one; a wrong number alone stays, flagged.
     @Test func aNamePrintedInBothScriptsAndReadAsOneIsOneName() throws {
         // Held-out scan seed 3, no. 35: 姓名 Nome: 張輝 张辉, read with no gap between the two.
         let d = try #require(SampleDocument.certificates.first { $0.form == "macao-iam" })
@@ -300,6 +298,8 @@ func extract(_ text: String, form: String, pages extra: [RecognizedPage] = [], o
         #expect(extract(withName("張輝张辉明"), form: "macao-iam").name?.value == "张辉张辉明")
     }
 
+    /// The permit H76859207 read a second time by the Hong Kong ID pattern (H768592(0), which
+    /// fails its check) is one number, not a second, wrong one; a wrong number alone stays, flagged.
     @Test func aFailingNumberThatIsPartOfAValidOneIsDropped() throws {
         #expect(!IdentityNumbers.check("H7685920", as: .hongKongID, today: today).isValid)
         let d = try #require(SampleDocument.certificates.first { $0.form == "hk-ftu" })
